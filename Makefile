@@ -1,0 +1,36 @@
+# Two commands are all a newcomer needs:
+#   make start   create .venv, install the pinned environment and course_utils, open JupyterLab
+#   make test    the whole test suite (what .ci/run runs)
+# Everything else here is a building block of those two.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: start setup test release benchmark clean
+
+start: setup
+	$(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=...)"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+test: setup
+	$(BIN)/python -m pytest -n 2
+
+release: setup
+	$(BIN)/course release
+
+benchmark: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts benchmarks/results

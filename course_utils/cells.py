@@ -1,0 +1,104 @@
+"""Reading the structure of an nbgrader notebook: exercises, their solution and test cells.
+
+Conventions of this course (the notebooks follow them, the tools rely on them):
+
+- a *solution cell* (``nbgrader.solution`` true, not graded) holds one student function
+  (a forward/backward pair may share a cell) or one block of answers;
+- it is followed by its *test cell* (``nbgrader.grade`` true, a code cell, with points)
+  whose checks run inside ``with exercise("<function name>"):`` blocks;
+- a *written answer* is a markdown cell that is both solution and grade (graded by hand).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+EXERCISE_RE = re.compile(r"""exercise\(\s*["']([^"']+)["']""")
+HIDDEN_RE = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
+                       re.S | re.M)
+
+
+class NotebookError(ValueError):
+    """The file is not a readable, valid Jupyter notebook."""
+
+
+def read_notebook(path) -> nbformat.NotebookNode:
+    """Read and validate a notebook, raising :class:`NotebookError` with the reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotebookError(f"{path}: no such file")
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as err:  # json errors, schema errors, encoding errors
+        first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise NotebookError(f"{path.name} is not a valid notebook: {first_line}") from None
+    return nb
+
+
+def meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell) -> bool:
+    m = meta(cell)
+    return cell.cell_type == "code" and m.get("grade", False) and not m.get("solution", False)
+
+
+def is_solution_cell(cell) -> bool:
+    m = meta(cell)
+    return m.get("solution", False) and not m.get("grade", False)
+
+
+def is_written_answer(cell) -> bool:
+    m = meta(cell)
+    return m.get("solution", False) and m.get("grade", False)
+
+
+def exercise_names(source: str) -> list[str]:
+    """The exercise names a test cell checks, in order, without repeats."""
+    return list(dict.fromkeys(EXERCISE_RE.findall(source)))
+
+
+def strip_hidden_tests(source: str) -> str:
+    """The visible part of a test cell (what nbgrader releases to students)."""
+    return HIDDEN_RE.sub("", source)
+
+
+@dataclass
+class Exercise:
+    """One autograded test cell and the solution cells it grades."""
+    grade_id: str
+    names: list[str]
+    points: float
+    test_index: int
+    solution_indices: list[int] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        shown = [n for n in self.names if not n.endswith("(hidden)")]
+        return " / ".join(shown) if shown else self.grade_id
+
+
+def exercises(nb) -> list[Exercise]:
+    """The autograded exercises of a notebook, in order."""
+    found, pending = [], []
+    for i, cell in enumerate(nb.cells):
+        if is_solution_cell(cell) and cell.cell_type == "code":
+            pending.append(i)
+        elif is_test_cell(cell):
+            m = meta(cell)
+            found.append(Exercise(m.get("grade_id", f"cell-{i}"), exercise_names(cell.source),
+                                  float(m.get("points", 0)), i, pending))
+            pending = []
+    return found
+
+
+def written_answers(nb) -> list[tuple[str, float]]:
+    """``(grade_id, points)`` of the manually graded answers."""
+    return [(meta(c).get("grade_id", "?"), float(meta(c).get("points", 0)))
+            for c in nb.cells if is_written_answer(c)]

@@ -1,0 +1,308 @@
+"""The assertions the notebook tests use.
+
+Every check raises :class:`CheckFailure` with a message written for the student: which
+output is wrong, where, expected versus got, and -- when the wrong value matches a known
+mistake -- the likely cause by name. Jupyter shows a ``CheckFailure`` as that message
+alone, without a traceback, so a failing hidden test never prints its own code.
+
+A test cell looks like this::
+
+    with exercise("linear_forward"):
+        out, cache = linear_forward(x, W, b)
+        check_close("out", out, x @ W + b,
+                    mistakes={"forgot to add the bias b": x @ W})
+
+``exercise`` turns anything else that goes wrong inside the block (the student's
+function raising, a missing name, ``NotImplementedError``) into a clear message too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = [
+    "CheckFailure",
+    "NotAttempted",
+    "exercise",
+    "check_close",
+    "check_equal",
+    "check_shape",
+    "check_returns",
+    "check_keys",
+    "check_unchanged",
+    "substituted",
+]
+
+
+class CheckFailure(AssertionError):
+    """A failed check. Jupyter renders it as its message only (no traceback)."""
+
+    def _render_traceback_(self):  # IPython hook: the lines shown for this exception
+        red, reset = "\x1b[0;31m", "\x1b[0m"
+        return [f"{red}{type(self).__name__}{reset}: {line}" if i == 0 else line
+                for i, line in enumerate(str(self).splitlines() or [""])]
+
+
+class NotAttempted(CheckFailure):
+    """The exercise still raises ``NotImplementedError`` (or its answer is undefined)."""
+
+
+# --------------------------------------------------------------------------- exercise
+
+
+def _student_frames(tb, skip_files):
+    """The traceback entries that belong to the student's code, innermost last."""
+    entries = traceback.extract_tb(tb)
+    here = __file__.rsplit(".", 1)[0]
+    return [e for e in entries
+            if e.filename not in skip_files and not e.filename.startswith(here)
+            and "course_utils" not in e.filename and "site-packages" not in e.filename]
+
+
+@contextlib.contextmanager
+def exercise(name: str, quiet: bool = False):
+    """Run the checks of one exercise and report the outcome in the student's terms.
+
+    Args:
+        name: the exercise, as the student knows it (e.g. ``"linear_forward"``).
+        quiet: if False, print ``"✓ <name>: tests passed"`` when the block succeeds.
+
+    Raises:
+        NotAttempted: the block hit ``NotImplementedError`` or a ``NameError`` (the
+            exercise has not been done yet, or its cell has not been run).
+        CheckFailure: any check failed, or the student's code raised; the message
+            says which exercise, what went wrong, and where in the student's code.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError("exercise: name must be a non-empty string, e.g. 'linear_forward'")
+    caller = sys._getframe(2).f_code.co_filename  # the test cell running this block
+    try:
+        yield
+    except CheckFailure as err:
+        msg = str(err)
+        prefix = f"{name}: "
+        raise type(err)(msg if msg.startswith(prefix) else prefix + msg) from None
+    except NotImplementedError:
+        raise NotAttempted(
+            f"{name}: not attempted yet -- it still raises NotImplementedError. "
+            "Replace the `raise NotImplementedError()` line with your code."
+        ) from None
+    except NameError as err:
+        raise NotAttempted(
+            f"{name}: {err}. Run the cell that defines it first (and make sure the "
+            "exercise is filled in)."
+        ) from None
+    except Exception as err:  # the student's code crashed inside the test
+        where = _student_frames(err.__traceback__, {caller})
+        location = ""
+        if where:
+            e = where[-1]
+            location = f"\n  in your code, function {e.name}"
+            location += f", line: {e.line}" if e.line else ""
+        raise CheckFailure(
+            f"{name}: calling your code raised {type(err).__name__}: {err}{location}"
+        ) from None
+    if not quiet:
+        print(f"\u2713 {name}: tests passed")
+
+
+# --------------------------------------------------------------------------- arrays
+
+
+def _describe_positions(bad: np.ndarray) -> str:
+    """Say where the True entries of a boolean array are, e.g. 'rows 3..7'."""
+    idx = np.argwhere(bad)
+    if bad.ndim == 0:
+        return ""
+    if bad.ndim == 1:
+        return "at " + _ranges("index", "indices", np.unique(idx[:, 0]))
+    rows = np.unique(idx[:, 0])
+    if len(rows) == bad.shape[0]:
+        cols = np.unique(idx[:, 1])
+        if len(cols) < bad.shape[1]:
+            return "in " + _ranges("column", "columns", cols)
+        return "in every row"
+    return "in " + _ranges("row", "rows", rows)
+
+
+def _ranges(one: str, many: str, values: np.ndarray) -> str:
+    values = [int(v) for v in values]
+    if len(values) == 1:
+        return f"{one} {values[0]}"
+    if values == list(range(values[0], values[-1] + 1)):
+        return f"{many} {values[0]}..{values[-1]}"
+    shown = ", ".join(map(str, values[:6]))
+    return f"{many} {shown}" + (", ..." if len(values) > 6 else "")
+
+
+def _as_array(name: str, value) -> np.ndarray:
+    if value is None:
+        raise CheckFailure(f"{name} is None -- did you forget a `return`?")
+    if isinstance(value, tuple) and len(value) > 0:
+        raise CheckFailure(
+            f"{name} is a tuple of {len(value)} items, expected an array. Did you return "
+            "(value, cache) where only the value belongs, or unpack one level too few?")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise CheckFailure(
+            f"{name} should be a number or a NumPy array, got {type(value).__name__}") from None
+    return arr
+
+
+def _close(a, b, rtol, atol) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _known_mistake(got, expected, mistakes, rtol, atol) -> str | None:
+    """The name of the mistake that explains ``got``, if any."""
+    for description, wrong in (mistakes or {}).items():
+        wrong = np.asarray(wrong, dtype=np.float64)
+        if _close(got, wrong, rtol, atol):
+            return f"This is exactly what you get if you {description}."
+    if _close(got, -expected, rtol, atol) and np.any(np.abs(expected) > atol):
+        return "The sign is flipped."
+    nonzero = np.abs(expected) > 1e-12
+    if np.any(nonzero) and np.all(np.abs(got[~nonzero]) <= atol):
+        ratios = got[nonzero] / expected[nonzero]
+        if np.allclose(ratios, ratios.flat[0], rtol=1e-6) and not np.isclose(ratios.flat[0], 1):
+            k = float(ratios.flat[0])
+            return (f"Every element is off by the same factor {k:.4g}"
+                    " (a missing or extra division by the batch size, or a wrong constant?).")
+    return None
+
+
+def check_shape(name: str, got, expected_shape: tuple) -> None:
+    """Check ``np.shape(got) == expected_shape`` with a hint for the usual shape mistakes."""
+    arr = _as_array(name, got)
+    expected_shape = tuple(expected_shape)
+    if arr.shape == expected_shape:
+        return
+    msg = f"{name} has shape {arr.shape}, expected {expected_shape}."
+    if arr.shape == expected_shape[::-1] and len(expected_shape) == 2:
+        msg += " It looks transposed."
+    elif arr.size == int(np.prod(expected_shape)):
+        msg += " Same number of elements: a reshape or transpose went wrong?"
+    elif len(arr.shape) == len(expected_shape) - 1:
+        msg += " One dimension is missing: did you sum or average over the wrong axis?"
+    elif arr.shape == ():
+        msg += " You returned a single number: did you sum over all axes?"
+    raise CheckFailure(msg)
+
+
+def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-8,
+                mistakes: Mapping[str, object] | None = None, hint: str | None = None) -> None:
+    """Check that an array (or number) matches the expected one, elementwise.
+
+    Args:
+        name: what the value is called in the exercise (``"dW"``, ``"loss"``).
+        got: the student's value: array of any shape, or a number.
+        expected: the reference value, same shape.
+        rtol, atol: tolerances, as in ``np.allclose``.
+        mistakes: optional ``{description: wrong_value}``; when ``got`` equals one of
+            the wrong values the message names that mistake ("... if you forgot to
+            transpose x").
+        hint: optional advice appended to any failure message.
+
+    Raises:
+        CheckFailure: with the shape problem, the non-finite entries, or where the
+            values differ (positions, first mismatch expected vs got, largest error).
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    check_shape(name, got, expected.shape)
+    got = _as_array(name, got)
+    suffix = f"\n  Hint: {hint}" if hint else ""
+    if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
+        where = _describe_positions(~np.isfinite(got))
+        raise CheckFailure(
+            f"{name} contains NaN or inf{' ' + where if where else ''}. An overflow (exp of a large number?) or "
+            f"a division by zero?{suffix}")
+    bad = ~np.isclose(got, expected, rtol=rtol, atol=atol)
+    if not np.any(bad):
+        return
+    if bad.ndim == 0:
+        msg = f"{name} is wrong: expected {float(expected):.6g}, got {float(got):.6g}."
+    else:
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        err = float(np.max(np.abs(got - expected)))
+        msg = (f"{name} is wrong in {int(bad.sum())} of {bad.size} elements "
+               f"{_describe_positions(bad)}.\n"
+               f"  At index {first}: expected {expected[first]:.6g}, got {got[first]:.6g}"
+               f" (largest absolute error {err:.3g}).")
+    known = _known_mistake(got, expected, mistakes, rtol, atol)
+    if known:
+        msg += "\n  " + known
+    raise CheckFailure(msg + suffix)
+
+
+def check_equal(name: str, got, expected, hint: str | None = None) -> None:
+    """Check exact equality (labels, counts, strings, booleans)."""
+    same = (np.array_equal(np.asarray(got), np.asarray(expected))
+            if isinstance(expected, np.ndarray) else got == expected)
+    if not same:
+        suffix = f"\n  Hint: {hint}" if hint else ""
+        raise CheckFailure(f"{name}: expected {expected!r}, got {got!r}.{suffix}")
+
+
+def check_returns(name: str, result, n: int, what: str) -> tuple:
+    """Check that a function returned a tuple of ``n`` items and hand it back.
+
+    ``what`` describes the expected tuple, e.g. ``"(out, cache)"``.
+    """
+    if not isinstance(result, tuple) or len(result) != n:
+        got = (f"a tuple of {len(result)} items" if isinstance(result, tuple)
+               else type(result).__name__)
+        raise CheckFailure(f"{name} must return {what} ({n} items), got {got}.")
+    return result
+
+
+def check_keys(name: str, got, expected_keys) -> None:
+    """Check that a dict has exactly the expected keys."""
+    if not isinstance(got, Mapping):
+        raise CheckFailure(f"{name} must be a dict, got {type(got).__name__}.")
+    missing = sorted(set(expected_keys) - set(got))
+    extra = sorted(set(got) - set(expected_keys))
+    if missing or extra:
+        raise CheckFailure(
+            f"{name} has the wrong keys: missing {missing}, unexpected {extra}. "
+            f"Expected exactly {sorted(expected_keys)}.")
+
+
+def check_unchanged(name: str, before: np.ndarray, after: np.ndarray) -> None:
+    """Check that an input array was not modified in place by the student's function."""
+    if not np.array_equal(before, after, equal_nan=True):
+        raise CheckFailure(
+            f"your function modified its input {name} in place. Work on a copy "
+            f"(e.g. `{name}.copy()` or `np.maximum`, `np.where`) instead of assigning into it.")
+
+
+# --------------------------------------------------------------------------- isolation
+
+
+@contextlib.contextmanager
+def substituted(func, **replacements):
+    """Temporarily replace names that ``func`` looks up in its module (notebook) globals.
+
+    Used so that a test of a composite function (``two_layer_net``) runs on reference
+    layers: a mistake in ``linear_backward`` then costs the points of
+    ``linear_backward`` only, not those of every function built on it.
+    """
+    if not callable(func) or not hasattr(func, "__globals__"):
+        raise CheckFailure(f"expected a Python function, got {type(func).__name__}.")
+    namespace = func.__globals__
+    missing = object()
+    saved = {key: namespace.get(key, missing) for key in replacements}
+    namespace.update(replacements)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is missing:
+                namespace.pop(key, None)
+            else:
+                namespace[key] = value

@@ -1,0 +1,81 @@
+"""The ``course`` command: release assignments, self-check a notebook, autograde a class.
+
+    course release [ASSIGNMENT ...]      regenerate notebooks/ from solutions/
+    course check NOTEBOOK                run a notebook's tests, report each exercise
+    course autograde SUBMISSIONS --assignment NAME --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cells import NotebookError
+from .course import CourseError, assignments, check_assignment, find_root
+
+
+def _release(args) -> int:
+    from .release import release
+    root = find_root(args.root)
+    names = args.assignments or assignments(root)
+    for name in names:
+        target = release(root, check_assignment(root, name), into=args.into)
+        print(f"released {name} -> {target}")
+    return 0
+
+
+def _check(args) -> int:
+    from .selfcheck import check
+    return check(Path(args.notebook), timeout=args.timeout)
+
+
+def _autograde(args) -> int:
+    from .autograde import autograde
+    root = find_root(args.root)
+    grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out))
+    width = max(len(g.student) for g in grades)
+    for g in grades:
+        print(f"{g.student:<{width}}  {g.score:>6g} / {g.max_score:<6g} {g.status}"
+              + (f"  ({g.detail})" if g.detail else ""))
+    attention = [g for g in grades if g.status != "graded"]
+    print(f"\n{len(grades)} submission(s); grades in {Path(args.out) / 'grades.csv'}, "
+          f"feedback in {Path(args.out) / 'feedback'}")
+    if attention:
+        print(f"{len(attention)} submission(s) need your attention (status other than graded).")
+    return 1 if attention else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("release", help="regenerate the student notebooks in notebooks/")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("--into", type=Path, help="write here instead of notebooks/")
+    p.add_argument("--root", help="the course folder (default: found from here)")
+    p.set_defaults(run=_release)
+
+    p = sub.add_parser("check", help="self-check: run a notebook's tests, report each exercise")
+    p.add_argument("notebook", help="path to your .ipynb")
+    p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    p.set_defaults(run=_check)
+
+    p = sub.add_parser("autograde", help="grade SUBMISSIONS/<student>/<NAME>.ipynb")
+    p.add_argument("submissions", help="folder with one sub-folder per student")
+    p.add_argument("--assignment", required=True, help="assignment name, e.g. 01_backprop")
+    p.add_argument("--out", required=True, help="folder for grades.csv and feedback/")
+    p.add_argument("--root", help="the course folder (default: found from here)")
+    p.set_defaults(run=_autograde)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (CourseError, NotebookError) as err:
+        print(f"course {args.command}: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Where the course lives on disk, and running nbgrader on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+CONFIG = "nbgrader_config.py"
+
+
+class CourseError(RuntimeError):
+    """A problem the person running ``course`` can fix (the message says how)."""
+
+
+def find_root(start=None) -> Path:
+    """The course root: the nearest folder at or above ``start`` holding nbgrader_config.py
+    and solutions/ (falls back to the checkout this package was installed from)."""
+    candidates = [Path(start or Path.cwd()).resolve()]
+    candidates += list(candidates[0].parents)
+    candidates.append(Path(__file__).resolve().parent.parent)
+    for folder in candidates:
+        if (folder / CONFIG).is_file() and (folder / "solutions").is_dir():
+            return folder
+    raise CourseError("no course found: run this inside the course repository "
+                      "(the folder with nbgrader_config.py and solutions/), or pass --root")
+
+
+def assignments(root: Path) -> list[str]:
+    """The assignment names: the folders of solutions/ that hold a notebook of their name."""
+    return sorted(p.name for p in (root / "solutions").iterdir()
+                  if (p / f"{p.name}.ipynb").is_file())
+
+
+def check_assignment(root: Path, name: str) -> str:
+    known = assignments(root)
+    if name not in known:
+        raise CourseError(f"unknown assignment {name!r}; the course has: {', '.join(known)}")
+    return name
+
+
+def nbgrader(args: list[str], cwd: Path, timeout: float | None = None,
+             env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` in ``cwd`` (whose nbgrader_config.py it loads).
+
+    nbgrader itself runs further commands (``alembic``) found on PATH, so the folder of
+    this Python's scripts goes first on PATH: ``course`` works without an activated venv.
+    """
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    scripts = str(Path(sys.executable).parent)
+    path = scripts + os.pathsep + os.environ.get("PATH", "")
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PATH": path, **(env or {})})
+
+
+def nbgrader_api(work: Path):
+    """nbgrader's Python API on the course directory ``work``, configured by its
+    nbgrader_config.py. In-process: nbgrader's slow start-up is paid once per run."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    scripts = str(Path(sys.executable).parent)    # nbgrader runs `alembic` from PATH
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+    config = PyFileConfigLoader(CONFIG, path=str(work)).load_config()
+    config.CourseDirectory.root = str(work)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def scratch_course(root: Path, name: str, workdir: Path) -> Path:
+    """A throw-away course directory in ``workdir`` with the course's config and the
+    source of one assignment, so that nbgrader's gradebook and outputs never touch the
+    repository."""
+    shutil.copy2(root / CONFIG, workdir / CONFIG)
+    shutil.copytree(root / "solutions" / name, workdir / "solutions" / name,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return workdir

@@ -1,0 +1,294 @@
+"""Plots used throughout the course: learning curves, decision boundaries,
+per-layer histograms.
+
+Every function draws into the Axes/Figure you pass (or a new one), returns
+it, and never calls ``plt.show()`` -- the notebook displays it. Colours are
+matplotlib's defaults (``"C0"``, ``"C1"``, ...), so class 0 has the same
+colour in every plot.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+# ---------------------------------------------------------------------------
+# input validation helpers (private)
+# ---------------------------------------------------------------------------
+
+
+def _numeric_array(value, argname: str, func: str) -> np.ndarray:
+    """Convert ``value`` to a float64 array, raising TypeError if it is not numeric."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{func}: {argname} must contain numbers ({err})") from None
+    return array
+
+
+def _check_ax(ax, func: str) -> Axes:
+    """Return ``ax``, or a new Axes if it is None."""
+    if ax is None:
+        _, ax = plt.subplots()
+        return ax
+    if not isinstance(ax, Axes):
+        raise TypeError(f"{func}: ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax
+
+
+def _check_int(value, argname: str, func: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{func}: {argname} must be an int, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{func}: {argname} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _as_labels(value, argname: str, func: str, hint: str = "") -> np.ndarray:
+    """Convert class labels to int64, rejecting negative or non-integer values."""
+    array = _numeric_array(value, argname, func)
+    bad = ~np.isfinite(array) | (array != np.round(array)) | (array < 0)
+    if np.any(bad):
+        raise ValueError(
+            f"{func}: {argname} must contain class labels 0, 1, 2, ..., but it "
+            f"has the value {array[bad].flat[0]:.4g}{hint}"
+        )
+    return array.astype(np.int64)
+
+
+# ---------------------------------------------------------------------------
+# learning curves
+# ---------------------------------------------------------------------------
+
+
+def _check_curve(label, values, logy: bool, func: str) -> np.ndarray:
+    """Return one curve as a 1-D float array, with clear errors."""
+    curve = _numeric_array(values, f"curves[{label!r}]", func)
+    if curve.ndim != 1 or curve.size == 0:
+        raise ValueError(
+            f"{func}: curves[{label!r}] must be a non-empty 1-D sequence, "
+            f"got shape {curve.shape}"
+        )
+    if logy and np.any(curve <= 0):
+        raise ValueError(
+            f"{func}: curves[{label!r}] has values <= 0, which a log y-axis "
+            f"cannot show; use logy=False"
+        )
+    return curve
+
+
+def plot_curves(curves, xlabel="epoch", ylabel="loss", title=None, ax=None, logy=False) -> Axes:
+    """One line per curve, e.g. training and validation loss per epoch.
+
+    Args:
+        curves: mapping label -> 1-D sequence of numbers, e.g.
+            ``{"train": train_losses, "val": val_losses}``. Lengths may
+            differ; point ``i`` of every curve is drawn at x = i + 1
+            (epoch 1 is the first). NaNs (a diverged run) leave gaps.
+        xlabel, ylabel: axis labels (str).
+        title: str or None.
+        ax: matplotlib Axes to draw into, or None for a new figure.
+        logy: if True, use a logarithmic y-axis (all values must be > 0).
+
+    Returns:
+        The Axes, with one Line2D per curve and a legend of the labels.
+    """
+    func = "plot_curves"
+    if not isinstance(curves, Mapping):
+        raise TypeError(
+            f"{func}: curves must be a mapping label -> values, e.g. "
+            f"{{'train': losses}}, got {type(curves).__name__}"
+        )
+    if len(curves) == 0:
+        raise ValueError(f"{func}: curves is empty; pass at least one label -> values")
+    checked = {str(label): _check_curve(label, values, logy, func)
+               for label, values in curves.items()}
+    ax = _check_ax(ax, func)
+    for label, curve in checked.items():
+        ax.plot(np.arange(1, len(curve) + 1), curve, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# decision boundary
+# ---------------------------------------------------------------------------
+
+
+def _check_points(X, y, func: str):
+    """Validate 2-D points X (N, 2) and labels y (N,)."""
+    X = _numeric_array(X, "X", func)
+    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
+        raise ValueError(f"{func}: X must have shape (N, 2) with N >= 1, got {X.shape}")
+    y = _as_labels(y, "y", func)
+    if y.shape != (X.shape[0],):
+        raise ValueError(
+            f"{func}: y must have shape ({X.shape[0]},) to match X {X.shape}, got {y.shape}"
+        )
+    return X, y
+
+
+def _grid(X: np.ndarray, resolution: int, padding: float):
+    """Mesh covering X plus padding: xx, yy of shape (resolution, resolution)."""
+    low = X.min(axis=0) - padding
+    high = X.max(axis=0) + padding
+    return np.meshgrid(np.linspace(low[0], high[0], resolution),
+                       np.linspace(low[1], high[1], resolution))
+
+
+def _predict_grid(predict, points: np.ndarray, func: str) -> np.ndarray:
+    """Call ``predict`` on (M, 2) points and check it returns (M,) labels."""
+    m = len(points)
+    out = _numeric_array(predict(points), "predict(X)", func)
+    if out.ndim == 2 and out.shape[0] == m:
+        raise ValueError(
+            f"{func}: predict returned shape {out.shape} (scores?) for {m} points; "
+            f"it must return class labels of shape ({m},), e.g. scores.argmax(axis=1)"
+        )
+    if out.shape != (m,):
+        raise ValueError(
+            f"{func}: predict must return class labels of shape ({m},), got {out.shape}"
+        )
+    hint = "; return class labels, e.g. scores.argmax(axis=1) or (probs > 0.5).astype(int)"
+    return _as_labels(out, "predict(X)", func, hint)
+
+
+def plot_decision_boundary(
+    predict, X, y, ax=None, title=None, resolution=200, padding=0.5
+) -> Axes:
+    """Predicted class regions of a 2-D classifier, with the data on top.
+
+    Args:
+        predict: function mapping an (M, 2) float64 array to (M,) integer
+            class labels (not scores: use ``scores.argmax(axis=1)``).
+        X: array of shape (N, 2), the data points.
+        y: integer array of shape (N,), their true classes.
+        ax: matplotlib Axes to draw into, or None for a new figure.
+        title: str or None.
+        resolution: int >= 2, grid points per axis (predict is called once
+            on resolution**2 points).
+        padding: float >= 0, margin around the data's bounding box.
+
+    Returns:
+        The Axes: a filled contour of the predicted class, one scatter per
+        true class (legend "class 0", "class 1", ...), axes labelled x1, x2.
+    """
+    func = "plot_decision_boundary"
+    if not callable(predict):
+        raise TypeError(f"{func}: predict must be a function, got {type(predict).__name__}")
+    X, y = _check_points(X, y, func)
+    resolution = _check_int(resolution, "resolution", func, minimum=2)
+    if isinstance(padding, bool) or not isinstance(padding, numbers.Real):
+        raise TypeError(f"{func}: padding must be a number, got {padding!r}")
+    if not padding >= 0:
+        raise ValueError(f"{func}: padding must be >= 0, got {padding}")
+    ax = _check_ax(ax, func)
+
+    xx, yy = _grid(X, resolution, float(padding))
+    predicted = _predict_grid(predict, np.column_stack([xx.ravel(), yy.ravel()]), func)
+    classes = np.union1d(y, predicted)
+    colours = [f"C{c}" for c in classes]  # class c always gets colour Cc
+
+    region = np.searchsorted(classes, predicted).reshape(xx.shape)
+    levels = np.arange(len(classes) + 1) - 0.5
+    ax.contourf(xx, yy, region, levels=levels, cmap=ListedColormap(colours), alpha=0.3)
+    for c, colour in zip(classes, colours):
+        if np.any(y == c):
+            pts = X[y == c]
+            ax.scatter(pts[:, 0], pts[:, 1], color=colour, edgecolors="k", s=20,
+                       label=f"class {c}")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    if title is not None:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# per-layer histograms
+# ---------------------------------------------------------------------------
+
+
+def _check_layers(values, func: str) -> list:
+    """Validate a non-empty list of arrays; return them flattened as float64."""
+    if isinstance(values, (np.ndarray, str)) or not isinstance(values, Sequence):
+        raise TypeError(
+            f"{func}: values must be a list of arrays (one per layer), "
+            f"got {type(values).__name__}"
+        )
+    if len(values) == 0:
+        raise ValueError(f"{func}: values is empty; pass one array per layer")
+    layers = []
+    for i, value in enumerate(values):
+        flat = _numeric_array(value, f"values[{i}] (layer {i + 1})", func).ravel()
+        if flat.size == 0:
+            raise ValueError(f"{func}: values[{i}] (layer {i + 1}) is empty")
+        n_bad = int(np.sum(~np.isfinite(flat)))
+        if n_bad:
+            raise ValueError(
+                f"{func}: values[{i}] (layer {i + 1}) has {n_bad} NaN/inf values; "
+                f"the activations or gradients have overflowed"
+            )
+        layers.append(flat)
+    return layers
+
+
+def _check_empty_figure(fig, func: str) -> None:
+    """Raise unless ``fig`` is a Figure without axes."""
+    if not isinstance(fig, Figure):
+        raise TypeError(
+            f"{func}: fig must be a matplotlib Figure or None, got {type(fig).__name__}"
+        )
+    if fig.axes:
+        raise ValueError(
+            f"{func}: fig already has {len(fig.axes)} axes; pass an empty figure or None"
+        )
+
+
+def plot_layer_histograms(
+    values, title="activations", xlabel="value", bins=50, fig=None
+) -> Figure:
+    """One histogram per layer, side by side, e.g. to watch activations vanish.
+
+    Args:
+        values: non-empty list of numeric arrays, one per layer, any shapes
+            (each is flattened), e.g. ``[h1, h2, h3]``.
+        title: str, the figure's suptitle.
+        xlabel: str, label of every x-axis.
+        bins: int >= 1, bins per histogram.
+        fig: an empty matplotlib Figure to draw into, or None for a new one.
+
+    Returns:
+        The Figure, with one Axes per layer in a single row, sharing the y
+        axis, titled "layer i" plus that layer's mean and std.
+    """
+    func = "plot_layer_histograms"
+    layers = _check_layers(values, func)
+    bins = _check_int(bins, "bins", func, minimum=1)
+    grid = dict(nrows=1, ncols=len(layers), sharey=True, squeeze=False)
+    if fig is None:
+        fig, axes = plt.subplots(**grid, figsize=(2.5 * len(layers) + 1, 3), layout="constrained")
+    else:
+        _check_empty_figure(fig, func)
+        axes = fig.subplots(**grid)
+    axes = axes[0]
+    for i, (ax, flat) in enumerate(zip(axes, layers), start=1):
+        ax.hist(flat, bins=bins)
+        ax.set_title(f"layer {i}\nmean {flat.mean():.3g}, std {flat.std():.3g}", fontsize="medium")
+        ax.set_xlabel(xlabel)
+    axes[0].set_ylabel("count")
+    fig.suptitle(title)
+    return fig

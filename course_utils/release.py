@@ -1,0 +1,29 @@
+"""``course release``: regenerate the student notebooks in notebooks/ from solutions/."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from .course import CourseError, nbgrader, scratch_course
+
+
+def release(root: Path, name: str, into: Path | None = None) -> Path:
+    """Generate the student version of assignment ``name`` with nbgrader.
+
+    Writes ``<into>/<name>/`` (default: the course's notebooks/) and returns that folder.
+    The generation runs in a scratch course directory without a gradebook, so releasing
+    is a pure function of solutions/<name>/.
+    """
+    target = Path(into or root / "notebooks") / name
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        work = scratch_course(root, name, Path(tmp))
+        proc = nbgrader(["generate_assignment", name, "--no-db", "--force"], cwd=work)
+        produced = work / "notebooks" / name
+        if proc.returncode != 0 or not produced.is_dir():
+            raise CourseError(f"nbgrader could not generate {name}:\n{proc.stdout}{proc.stderr}")
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(produced, target)
+    return target

@@ -1,0 +1,30 @@
+"""nbgrader configuration for the course.
+
+Layout: ``solutions/`` holds the instructor's source notebooks (with solutions and
+hidden tests); ``notebooks/`` holds the generated student versions. The ``course``
+command (course_utils/cli.py) drives nbgrader with this file; grading runs in a
+temporary course directory, so no gradebook or submissions land in the repository.
+"""
+
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "deep-training-tricks"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+
+# A notebook cell that runs longer than this is stopped (infinite loops in submissions).
+c.Execute.timeout = 120
+# Never let one chatty cell bloat a submission or its feedback.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40
+
+# A student who deletes a test cell is graded with the instructor's copy of it,
+# instead of silently receiving no score for it.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows what failed (the failure messages) but not the hidden test code.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.ClearHiddenTests.enforce_metadata = False

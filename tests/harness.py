@@ -1,0 +1,155 @@
+"""Run an assignment's own test cells in-process, against the solution or a variant of it.
+
+This is how the project proves that its autograder tests discriminate: for each student
+function, ``tests/variants/<assignment>.py`` registers realistic wrong implementations and
+correct ones written in another style; :class:`NotebookTests` executes the notebook's
+setup and solution cells, swaps one function (or answer) for the variant, then runs the
+very test cells nbgrader runs and reports which ones passed. One process, milliseconds
+per variant, instead of one nbgrader run per variant.
+
+Notebook convention this relies on: a test cell depends only on the setup cells (the code
+cells before the first exercise) and on the solution cells, never on experiment cells.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course_utils import cells
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ----------------------------------------------------------------------- variants
+
+
+@dataclass
+class Variant:
+    """A replacement for one student answer: function source or answer values."""
+    target: str                  # the exercise name, as in `with exercise("...")`
+    description: str
+    correct: bool
+    source: str = ""             # code defining the replacement function(s)
+    values: dict = field(default_factory=dict)   # or: replacement answer values
+    common: bool = False         # the most common mistake: visible tests alone must catch it
+    message: str = ""            # text the failure message must contain (failures teach)
+
+    @property
+    def id(self) -> str:
+        kind = "correct" if self.correct else "wrong"
+        return f"{self.target}:{kind}:{self.description}"
+
+
+class Registry(list):
+    """The variants of one assignment, registered with decorators::
+
+        variants = Registry()
+
+        @variants.wrong("linear_forward", "forgets the bias", common=True)
+        def linear_forward(x, W, b):
+            return x @ W, (x, W)
+    """
+
+    def _add(self, target, description, correct, **kw):
+        def register(fn):
+            self.append(Variant(target, description, correct, source=_source_of(fn), **kw))
+            return fn
+        return register
+
+    def wrong(self, target, description, common=False, message=""):
+        return self._add(target, description, False, common=common, message=message)
+
+    def correct(self, target, description):
+        return self._add(target, description, True)
+
+    def also(self, fn):
+        """Add a companion function to the variant registered just before (e.g. the
+        backward pass that goes with a variant's forward pass)."""
+        self[-1].source += "\n" + _source_of(fn)
+        return fn
+
+    def wrong_values(self, target, description, common=False, message="", **values):
+        self.append(Variant(target, description, False, values=values, common=common,
+                            message=message))
+
+    def correct_values(self, target, description, **values):
+        self.append(Variant(target, description, True, values=values))
+
+
+def _source_of(fn) -> str:
+    lines = textwrap.dedent(inspect.getsource(fn)).splitlines()
+    while lines and not lines[0].startswith("def "):
+        lines.pop(0)                 # drop the registering decorator(s)
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------- running
+
+
+@dataclass
+class Outcome:
+    grade_id: str
+    names: list[str]
+    points: float
+    passed: bool
+    message: str = ""
+
+
+class NotebookTests:
+    """The test cells of an assignment, runnable in-process.
+
+    Args:
+        name: the assignment, e.g. ``"01_backprop"``.
+        visible_only: run the released (student) version of each test cell instead of
+            the full one with hidden tests.
+    """
+
+    def __init__(self, name: str, visible_only: bool = False):
+        source = cells.read_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
+        first = next(i for i, c in enumerate(source.cells)
+                     if cells.is_solution_cell(c) or cells.is_test_cell(c))
+        self.setup = [c.source for c in source.cells[:first] if c.cell_type == "code"]
+        self.solutions = [c.source for c in source.cells
+                          if cells.is_solution_cell(c) and c.cell_type == "code"]
+        tests = source.cells
+        if visible_only:
+            tests = cells.read_notebook(ROOT / "notebooks" / name / f"{name}.ipynb").cells
+        self.tests = [(cells.meta(c)["grade_id"], cells.exercise_names(c.source),
+                       float(cells.meta(c).get("points", 0)), c.source)
+                      for c in tests if cells.is_test_cell(c)]
+        self.max_score = sum(points for _, _, points, _ in self.tests)
+
+    def run(self, variant: Variant | None = None) -> dict[str, Outcome]:
+        namespace = {"__name__": "__main__"}
+        with contextlib.redirect_stdout(io.StringIO()):
+            for i, src in enumerate(self.setup + self.solutions):
+                exec(compile(src, f"<solution cell {i}>", "exec"), namespace)
+            if variant is not None:
+                namespace.update(variant.values)
+                if variant.source:
+                    exec(compile(variant.source, "<variant>", "exec"), namespace)
+            outcomes = {}
+            for grade_id, names, points, src in self.tests:
+                try:
+                    exec(compile(src, f"<test cell {grade_id}>", "exec"), namespace)
+                    outcomes[grade_id] = Outcome(grade_id, names, points, True)
+                except Exception as err:  # a failing test cell loses its points
+                    outcomes[grade_id] = Outcome(grade_id, names, points, False,
+                                                 f"{type(err).__name__}: {err}")
+        return outcomes
+
+    def cells_of(self, target: str) -> set[str]:
+        """The grade ids of the test cells that check exercise ``target``."""
+        found = {gid for gid, names, _, _ in self.tests if target in names}
+        if not found:
+            raise KeyError(f"no test cell checks an exercise named {target!r}")
+        return found
+
+
+def score(outcomes: dict[str, Outcome]) -> float:
+    return sum(o.points for o in outcomes.values() if o.passed)
