@@ -188,10 +188,10 @@ def check_shape(name: str, got, expected_shape: tuple) -> None:
         msg += " It looks transposed."
     elif arr.size == int(np.prod(expected_shape)):
         msg += " Same number of elements: a reshape or transpose went wrong?"
-    elif len(arr.shape) == len(expected_shape) - 1:
-        msg += " One dimension is missing: did you sum or average over the wrong axis?"
     elif arr.shape == ():
         msg += " You returned a single number: did you sum over all axes?"
+    elif len(arr.shape) == len(expected_shape) - 1:
+        msg += " One dimension is missing: did you sum or average over the wrong axis?"
     raise CheckFailure(msg)
 
 

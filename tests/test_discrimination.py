@@ -16,11 +16,12 @@ import importlib
 
 import pytest
 
-from tests.harness import NotebookTests, score
+from tests.harness import ROOT, NotebookTests, score
 
-ASSIGNMENTS = {
-    "01_backprop": "tests.variants.backprop",
-}
+# solutions/NN_name/ is tested with the variants in tests/variants/name.py
+ASSIGNMENTS = {p.name: "tests.variants." + p.name.split("_", 1)[1]
+               for p in sorted((ROOT / "solutions").glob("[0-9][0-9]_*"))
+               if (ROOT / "tests" / "variants" / (p.name.split("_", 1)[1] + ".py")).is_file()}
 
 MIN_WRONG_PER_EXERCISE = 3
 

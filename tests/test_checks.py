@@ -1,0 +1,122 @@
+"""course_utils.checks: every check fails when it should, and says something useful."""
+
+import numpy as np
+import pytest
+
+from course_utils.checks import (CheckFailure, NotAttempted, check_close, check_equal,
+                                 check_keys, check_returns, check_shape, check_unchanged,
+                                 exercise, substituted)
+
+
+def failure(fn, *args, **kwargs) -> str:
+    with pytest.raises(CheckFailure) as err:
+        fn(*args, **kwargs)
+    return str(err.value)
+
+
+def test_check_close_accepts_equal_values_and_lists():
+    check_close("out", [1.0, 2.0], np.array([1.0, 2.0]))
+    check_close("loss", np.float64(0.5), 0.5)
+
+
+def test_check_close_says_where_and_what():
+    expected = np.zeros((6, 3))
+    got = expected.copy()
+    got[3:6, 1] = 1.0
+    msg = failure(check_close, "dW", got, expected)
+    assert "dW is wrong in 3 of 18 elements in rows 3..5" in msg
+    assert "At index (3, 1): expected 0, got 1" in msg
+
+
+def test_check_close_names_known_mistakes_and_generic_ones():
+    x = np.arange(6.0).reshape(2, 3)
+    msg = failure(check_close, "out", x, x + 1, mistakes={"forgot to add the bias": x})
+    assert "exactly what you get if you forgot to add the bias" in msg
+    assert "sign is flipped" in failure(check_close, "dx", -(x + 1), x + 1)
+    assert "same factor 0.5" in failure(check_close, "db", (x + 1) / 2, x + 1)
+
+
+def test_check_close_shape_hints():
+    a = np.ones((2, 3))
+    assert "looks transposed" in failure(check_close, "dW", a.T, a)
+    assert "One dimension is missing" in failure(check_close, "db", np.ones(2), a)
+    assert "single number" in failure(check_close, "db", 1.0, np.ones(3))
+
+
+def test_check_close_flags_nan_none_and_tuples():
+    assert "NaN or inf" in failure(check_close, "loss", np.nan, 1.0)
+    assert "did you forget a `return`" in failure(check_close, "out", None, 1.0)
+    assert "tuple of 2 items" in failure(check_close, "out", (np.ones(2), None), np.ones(2))
+    assert "number or a NumPy array" in failure(check_close, "out", "abc", 1.0)
+
+
+def test_check_shape_and_equal_and_keys_and_returns():
+    check_shape("x", np.ones((2, 3)), (2, 3))
+    assert "shape (3, 2), expected (2, 3)" in failure(check_shape, "x", np.ones((3, 2)), (2, 3))
+    check_equal("label", "c", "c")
+    assert "expected 'c', got 'a'" in failure(check_equal, "answer", "a", "c")
+    check_keys("grads", {"W": 1, "b": 2}, ["b", "W"])
+    msg = failure(check_keys, "grads", {"dW": 1, "b": 2}, ["W", "b"])
+    assert "missing ['W']" in msg and "unexpected ['dW']" in msg
+    assert check_returns("f", (1, 2), 2, "(out, cache)") == (1, 2)
+    assert "must return (out, cache) (2 items), got ndarray" in \
+        failure(check_returns, "f", np.ones(2), 2, "(out, cache)")
+
+
+def test_check_unchanged():
+    a = np.arange(3.0)
+    check_unchanged("x", a.copy(), a)
+    b = a.copy()
+    b[0] = 9
+    assert "modified its input x in place" in failure(check_unchanged, "x", a, b)
+
+
+def test_exercise_prefixes_and_classifies_failures(capsys):
+    with exercise("f"):
+        pass
+    assert "\u2713 f: tests passed" in capsys.readouterr().out
+    with pytest.raises(CheckFailure, match=r"^f: out is wrong"):
+        with exercise("f"):
+            check_close("out", 1.0, 2.0)
+    with pytest.raises(NotAttempted, match="not attempted yet"):
+        with exercise("f"):
+            raise NotImplementedError()
+    with pytest.raises(NotAttempted, match="not defined"):
+        with exercise("f"):
+            undefined_name  # noqa: F821
+
+
+# as in a notebook, the student's function comes from another cell than the test
+exec(compile("def student_function(x):\n    return x.reshape(7)\n", "<student cell>", "exec"))
+
+
+def test_exercise_reports_crashes_in_the_student_code():
+    with pytest.raises(CheckFailure) as err:
+        with exercise("f"):
+            student_function(np.ones(3))
+    msg = str(err.value)
+    assert msg.startswith("f: calling your code raised ValueError")
+    assert "function student_function" in msg
+
+
+def test_check_failure_renders_without_traceback():
+    lines = CheckFailure("f: out is wrong\n  At index 0")._render_traceback_()
+    assert "CheckFailure" in lines[0] and "f: out is wrong" in lines[0]
+    assert lines[1] == "  At index 0"
+
+
+def helper():
+    return "student"
+
+
+def composite():
+    return helper()
+
+
+def test_substituted_swaps_globals_and_restores_them():
+    with substituted(composite, helper=lambda: "reference"):
+        assert composite() == "reference"
+    assert composite() == "student"
+    with substituted(composite, brand_new=1):
+        assert composite.__globals__["brand_new"] == 1
+    assert "brand_new" not in composite.__globals__

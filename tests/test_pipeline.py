@@ -1,0 +1,112 @@
+"""End to end through real nbgrader runs, for every assignment in solutions/.
+
+- the committed student notebook is exactly what ``course release`` generates;
+- the source notebook carries no outputs;
+- the untouched release raises NotImplementedError at the first exercise;
+- ``course autograde`` gives the solution full marks and the untouched release zero;
+- ``course check`` passes the solution and reports every exercise of the blank as not
+  attempted, with a non-zero exit code.
+
+Assignment 01 also goes through a small class with a wrong, a missing and a corrupt
+submission (tests/test_autograde.py).
+"""
+
+import csv
+import subprocess
+import sys
+
+import nbclient
+import pytest
+
+from course_utils import cells
+from tests.harness import ROOT
+
+ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").glob("[0-9][0-9]_*"))
+pytestmark = pytest.mark.nbgrader
+
+
+def course(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "course_utils.cli", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=900)
+
+
+def source_of(name):
+    return ROOT / "solutions" / name / f"{name}.ipynb"
+
+
+def release_of(name):
+    return ROOT / "notebooks" / name / f"{name}.ipynb"
+
+
+def test_there_are_assignments_and_each_has_variants():
+    assert ASSIGNMENTS, "no assignments in solutions/"
+    for name in ASSIGNMENTS:
+        module = ROOT / "tests" / "variants" / (name.split("_", 1)[1] + ".py")
+        assert module.is_file(), f"{name}: no wrong/correct variants in {module}"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_release_is_exactly_what_nbgrader_generates(tmp_path, name):
+    proc = course("release", name, "--into", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    generated = sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*")
+                       if p.is_file())
+    committed = sorted(p.relative_to(release_of(name).parent)
+                       for p in release_of(name).parent.rglob("*") if p.is_file())
+    assert generated == committed, "notebooks/ holds other files than the release: run `course release`"
+    for rel in generated:
+        assert (tmp_path / name / rel).read_bytes() == (release_of(name).parent / rel).read_bytes(), \
+            f"notebooks/{name}/{rel} is stale: run `course release {name}` and commit"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_source_notebook_has_no_outputs(name):
+    nb = cells.read_notebook(source_of(name))
+    dirty = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not dirty, f"solutions/{name} has outputs in cells {dirty}: clear them before committing"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_blank_release_stops_at_the_first_exercise(name):
+    nb = cells.read_notebook(release_of(name))
+    first = next(i for i, c in enumerate(nb.cells) if cells.is_solution_cell(c) and c.cell_type == "code")
+    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                                     resources={"metadata": {"path": str(release_of(name).parent)}})
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as err:
+        client.execute()
+    assert err.value.ename == "NotImplementedError"
+    errored = [i for i, c in enumerate(nb.cells)
+               if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert errored == [first], f"the first error is in cell {errored}, not the first exercise ({first})"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_autograde_gives_solution_full_marks_and_blank_zero(tmp_path, name):
+    subs = tmp_path / "submissions"
+    for student, nb in [("solution", source_of(name)), ("blank", release_of(name))]:
+        (subs / student).mkdir(parents=True)
+        (subs / student / f"{name}.ipynb").write_bytes(nb.read_bytes())
+    proc = course("autograde", subs, "--assignment", name, "--out", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
+    max_score = sum(ex.points for ex in cells.exercises(cells.read_notebook(source_of(name))))
+    assert rows["solution"]["status"] == rows["blank"]["status"] == "graded"
+    assert float(rows["solution"]["max_score"]) == max_score
+    assert float(rows["solution"]["score"]) == max_score
+    assert float(rows["blank"]["score"]) == 0.0
+    for student in rows:
+        html = (tmp_path / "out" / "feedback" / f"{student}.html").read_text()
+        assert "HIDDEN TESTS" not in html
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_course_check_passes_solution_and_lists_blank_as_not_attempted(name):
+    good = course("check", source_of(name))
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "0 failed, 0 not attempted" in good.stdout
+    blank = course("check", release_of(name))
+    assert blank.returncode == 1, blank.stdout + blank.stderr
+    n = len(cells.exercises(cells.read_notebook(release_of(name))))
+    assert f"0 passed, 0 failed, {n} not attempted" in blank.stdout
+    assert blank.stdout.count("not attempted (") == n
