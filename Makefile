@@ -10,8 +10,9 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: start setup test release benchmark clean
 
+# The venv goes first on PATH so that `course check` works in JupyterLab's terminal.
 start: setup
-	$(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks
 
 setup: $(STAMP)
 

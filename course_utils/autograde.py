@@ -20,6 +20,7 @@ import csv
 import re
 import shutil
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ class Grade:
     max_score: float
     status: str
     detail: str = ""
+    seconds: float = 0.0      # time nbgrader spent autograding this notebook
 
 
 def collect(submissions: Path, name: str) -> dict[str, Path | None]:
@@ -89,7 +91,9 @@ def grade_one(api, work: Path, db: Path, grade: Grade, path: Path | None,
     dest = work / "submitted" / grade.student / name
     dest.mkdir(parents=True)
     shutil.copy2(path, dest / f"{name}.ipynb")
+    start = time.perf_counter()
     result = api.autograde(name, grade.student)
+    grade.seconds = time.perf_counter() - start
     graded_nb = work / "autograded" / grade.student / name / f"{name}.ipynb"
     if not result["success"] or not graded_nb.is_file():
         last = (result.get("error") or result.get("log") or "no output").strip().splitlines()

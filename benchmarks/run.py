@@ -1,0 +1,95 @@
+"""Benchmark every solution notebook: run time, peak memory, autograde time.
+
+    python benchmarks/run.py [ASSIGNMENT ...]
+
+For each assignment it
+1. executes solutions/NN/NN.ipynb top to bottom in a fresh kernel (as a student would run
+   it, experiments at full length) and records the wall time and the kernel's peak
+   resident memory;
+2. autogrades the solution as a one-student class with ``course autograde`` machinery and
+   records the time nbgrader spends on the submission (kernel start, execution with
+   NBGRADER_EXECUTION set, scoring) and the whole command's time.
+
+Budgets (DEVELOPERS.md): < 60 s and < 1.5 GB per notebook, < 20 s per autograde.
+Results: a table on stdout and benchmarks/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbclient
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from course_utils.autograde import autograde  # noqa: E402
+from course_utils.course import assignments  # noqa: E402
+
+BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0}
+PEAK_CELL = ("import resource as _r; "
+             "print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
+
+
+def run_notebook(path: Path) -> tuple[float, float]:
+    """(wall seconds including kernel start, peak kernel memory in MB)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PEAK_CELL))
+    start = time.perf_counter()
+    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    peak_kb = float(text.split("PEAK_KB")[1].split()[0])
+    return seconds, peak_kb / 1024
+
+
+def autograde_solution(name: str) -> tuple[float, float, str]:
+    """(seconds nbgrader spent on the submission, seconds for the whole command, status)."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        subs = Path(tmp) / "submissions" / "solution"
+        subs.mkdir(parents=True)
+        shutil.copy2(ROOT / "solutions" / name / f"{name}.ipynb", subs / f"{name}.ipynb")
+        start = time.perf_counter()
+        (grade,) = autograde(ROOT, subs.parent, name, Path(tmp) / "out")
+        total = time.perf_counter() - start
+    status = grade.status if grade.score == grade.max_score else f"{grade.status} {grade.score:g}/{grade.max_score:g}"
+    return grade.seconds, total, status
+
+
+def main(names: list[str]) -> int:
+    names = names or assignments(ROOT)
+    rows = []
+    for name in names:
+        print(f"benchmarking {name} ...", flush=True)
+        run_s, peak_mb = run_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
+        grade_s, command_s, status = autograde_solution(name)
+        rows.append({"assignment": name, "run_s": round(run_s, 1), "peak_mb": round(peak_mb),
+                     "autograde_s": round(grade_s, 1), "autograde_command_s": round(command_s, 1),
+                     "solution_grade": status})
+    header = ("| assignment | notebook run (s) | peak memory (MB) | autograde per submission (s) "
+              "| whole `course autograde` (s) | solution graded |")
+    print("\n" + header + "\n|---|---:|---:|---:|---:|---|")
+    over = []
+    for r in rows:
+        print(f"| {r['assignment']} | {r['run_s']} | {r['peak_mb']} | {r['autograde_s']} "
+              f"| {r['autograde_command_s']} | {r['solution_grade']} |")
+        over += [f"{r['assignment']}: {key} {r[key]} > {limit}"
+                 for key, limit in BUDGET.items() if r[key] > limit]
+    print(f"\nbudgets: run < {BUDGET['run_s']:g} s, peak < {BUDGET['peak_mb']:g} MB, "
+          f"autograde < {BUDGET['autograde_s']:g} s per submission")
+    print("over budget: " + ("; ".join(over) if over else "none"))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(rows, indent=2))
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
