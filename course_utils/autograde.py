@@ -69,6 +69,16 @@ def _executed_errors(path: Path) -> list[str]:
             if o.get("output_type") == "error"]
 
 
+def _crash_reason(result: dict) -> str:
+    """One line saying why nbgrader could not grade a notebook."""
+    text = f"{result.get('error') or ''}\n{result.get('log') or ''}"
+    if "DeadKernelError" in text or "Kernel died" in text:
+        return "the kernel died while running the notebook (os._exit, a segfault or out of memory?)"
+    causes = [line.strip() for line in text.splitlines()
+              if re.search(r"\w+(Error|Exception):", line) and "NbGraderException" not in line]
+    return "nbgrader could not grade it: " + (causes[-1][:300] if causes else "unknown error")
+
+
 def _scores(db: Path, name: str, student: str, autograded: set[str]) -> float:
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{db}") as gb:
@@ -96,16 +106,18 @@ def grade_one(api, work: Path, db: Path, grade: Grade, path: Path | None,
     grade.seconds = time.perf_counter() - start
     graded_nb = work / "autograded" / grade.student / name / f"{name}.ipynb"
     if not result["success"] or not graded_nb.is_file():
-        last = (result.get("error") or result.get("log") or "no output").strip().splitlines()
-        grade.status, grade.detail = "crashed", f"nbgrader failed: {last[-1][:300]}"
+        grade.status, grade.detail = "crashed", _crash_reason(result)
         return
     grade.score = _scores(db, name, grade.student, autograded)
     if "CellTimeoutError" in _executed_errors(graded_nb):
         grade.status, grade.detail = "timeout", "a cell ran past the time limit"
 
 
-def autograde(root: Path, submissions, name: str, out) -> list[Grade]:
-    """Grade every submission; write grades.csv and feedback; return the grades."""
+def autograde(root: Path, submissions, name: str, out, timeout: int | None = None) -> list[Grade]:
+    """Grade every submission; write grades.csv and feedback; return the grades.
+
+    ``timeout``: seconds one cell may run (default: Execute.timeout in nbgrader_config.py).
+    """
     check_assignment(root, name)
     submissions, out = Path(submissions), Path(out)
     source = read_notebook(root / "solutions" / name / f"{name}.ipynb")
@@ -120,7 +132,7 @@ def autograde(root: Path, submissions, name: str, out) -> list[Grade]:
             warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy session noise
         work = scratch_course(root, name, Path(tmp))
-        api = nbgrader_api(work)
+        api = nbgrader_api(work, timeout=timeout)
         result = api.generate_assignment(name)
         if not result["success"]:
             raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")

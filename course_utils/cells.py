@@ -18,8 +18,6 @@ from pathlib import Path
 import nbformat
 
 EXERCISE_RE = re.compile(r"""exercise\(\s*["']([^"']+)["']""")
-HIDDEN_RE = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
-                       re.S | re.M)
 
 
 class NotebookError(ValueError):
@@ -62,11 +60,6 @@ def is_written_answer(cell) -> bool:
 def exercise_names(source: str) -> list[str]:
     """The exercise names a test cell checks, in order, without repeats."""
     return list(dict.fromkeys(EXERCISE_RE.findall(source)))
-
-
-def strip_hidden_tests(source: str) -> str:
-    """The visible part of a test cell (what nbgrader releases to students)."""
-    return HIDDEN_RE.sub("", source)
 
 
 @dataclass

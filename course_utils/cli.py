@@ -33,7 +33,8 @@ def _check(args) -> int:
 def _autograde(args) -> int:
     from .autograde import autograde
     root = find_root(args.root)
-    grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out))
+    grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out),
+                       timeout=args.timeout)
     width = max(len(g.student) for g in grades)
     for g in grades:
         print(f"{g.student:<{width}}  {g.score:>6g} / {g.max_score:<6g} {g.status}"
@@ -66,6 +67,8 @@ def main(argv=None) -> int:
     p.add_argument("submissions", help="folder with one sub-folder per student")
     p.add_argument("--assignment", required=True, help="assignment name, e.g. 01_backprop")
     p.add_argument("--out", required=True, help="folder for grades.csv and feedback/")
+    p.add_argument("--timeout", type=int,
+                   help="seconds one cell may run (default: Execute.timeout of nbgrader_config.py)")
     p.add_argument("--root", help="the course folder (default: found from here)")
     p.set_defaults(run=_autograde)
 

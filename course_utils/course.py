@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -41,23 +40,14 @@ def check_assignment(root: Path, name: str) -> str:
     return name
 
 
-def nbgrader(args: list[str], cwd: Path, timeout: float | None = None,
-             env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run ``nbgrader ARGS`` in ``cwd`` (whose nbgrader_config.py it loads).
-
-    nbgrader itself runs further commands (``alembic``) found on PATH, so the folder of
-    this Python's scripts goes first on PATH: ``course`` works without an activated venv.
-    """
-    cmd = [sys.executable, "-m", "nbgrader", *args]
-    scripts = str(Path(sys.executable).parent)
-    path = scripts + os.pathsep + os.environ.get("PATH", "")
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PATH": path, **(env or {})})
-
-
-def nbgrader_api(work: Path):
+def nbgrader_api(work: Path, timeout: int | None = None, database: bool = True):
     """nbgrader's Python API on the course directory ``work``, configured by its
-    nbgrader_config.py. In-process: nbgrader's slow start-up is paid once per run."""
+    nbgrader_config.py. In-process: nbgrader's slow start-up is paid once per run.
+
+    Args:
+        timeout: seconds a cell may run while autograding (overrides Execute.timeout).
+        database: False to generate assignments without a gradebook (a pure release).
+    """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
@@ -67,6 +57,11 @@ def nbgrader_api(work: Path):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     config = PyFileConfigLoader(CONFIG, path=str(work)).load_config()
     config.CourseDirectory.root = str(work)
+    if timeout is not None:
+        config.Execute.timeout = int(timeout)
+    if not database:
+        config.SaveCells.enabled = False
+        config.GenerateAssignment.no_database = True
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

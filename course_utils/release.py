@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .course import CourseError, nbgrader, scratch_course
+from .course import CourseError, nbgrader_api, scratch_course
 
 
 def release(root: Path, name: str, into: Path | None = None) -> Path:
@@ -19,10 +19,10 @@ def release(root: Path, name: str, into: Path | None = None) -> Path:
     target = Path(into or root / "notebooks") / name
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         work = scratch_course(root, name, Path(tmp))
-        proc = nbgrader(["generate_assignment", name, "--no-db", "--force"], cwd=work)
+        result = nbgrader_api(work, database=False).generate_assignment(name, create=False)
         produced = work / "notebooks" / name
-        if proc.returncode != 0 or not produced.is_dir():
-            raise CourseError(f"nbgrader could not generate {name}:\n{proc.stdout}{proc.stderr}")
+        if not result["success"] or not produced.is_dir():
+            raise CourseError(f"nbgrader could not generate {name}:\n{result.get('error') or result.get('log')}")
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(produced, target)
