@@ -45,9 +45,8 @@ def _message(err: dict) -> str:
     return "\n".join(text.splitlines()[-3:]) or f"{err.get('ename')}: {err.get('evalue')}"
 
 
-def run_notebook(path: Path, timeout: int = 120):
-    """Execute a copy of the notebook (errors do not stop the run); return it."""
-    nb = read_notebook(path)
+def run_notebook(nb, path: Path, timeout: int = 120):
+    """Execute the notebook ``nb`` read from ``path`` (errors do not stop the run)."""
     os.environ.setdefault("NBGRADER_EXECUTION", "validate")  # keep experiments short
     client = nbclient.NotebookClient(nb, timeout=timeout, allow_errors=True,
                                      kernel_name="python3",
@@ -97,11 +96,11 @@ def report(results: list[Result], manual: list[tuple[str, float]]) -> str:
 def check(path, timeout: int = 120) -> int:
     """Run the self-check on one notebook, print the report, return the exit code."""
     path = Path(path)
-    nb = run_notebook(path, timeout=timeout)
-    results = grade_results(nb)
-    if not results:
+    nb = read_notebook(path)
+    if not exercises(nb):
         print(f"{path.name}: no autograded exercises found (is this a course notebook?)")
         return 2
+    results = grade_results(run_notebook(nb, path, timeout=timeout))
     print(f"Self-check of {path.name}\n")
     print(report(results, written_answers(nb)))
     return 0 if all(r.status == PASSED for r in results) else 1
