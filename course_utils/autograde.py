@@ -1,6 +1,7 @@
 """``course autograde``: grade a folder of submissions with nbgrader.
 
-Input layout: ``SUBMISSIONS/<student>/<assignment>.ipynb``. Output: ``OUT/grades.csv``
+Input: ``SUBMISSIONS/<student>/<assignment>.ipynb``, ``SUBMISSIONS/<student>.ipynb``, or a
+zip of either (see submissions.py). Output: ``OUT/grades.csv``
 (``student,assignment,score,max_score,status,detail``) and ``OUT/feedback/<student>.html``.
 
 Grading runs in a scratch nbgrader course directory (its own gradebook), built from the
@@ -27,8 +28,8 @@ from pathlib import Path
 
 from .cells import NotebookError, exercises, read_notebook, written_answers
 from .course import CourseError, check_assignment, nbgrader_api, scratch_course
+from .submissions import collect
 
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
 COLUMNS = ["student", "assignment", "score", "max_score", "status", "detail"]
 
 
@@ -41,23 +42,6 @@ class Grade:
     status: str
     detail: str = ""
     seconds: float = 0.0      # time nbgrader spent autograding this notebook
-
-
-def collect(submissions: Path, name: str) -> dict[str, Path | None]:
-    """Map each student folder of ``submissions`` to its notebook (None when missing)."""
-    if not submissions.is_dir():
-        raise CourseError(f"{submissions}: not a folder of submissions "
-                          f"(expected SUBMISSIONS/<student>/{name}.ipynb)")
-    found = {}
-    for folder in sorted(p for p in submissions.iterdir() if p.is_dir()):
-        if not STUDENT_ID.match(folder.name):
-            raise CourseError(f"{folder.name!r} is not a usable student id "
-                              "(letters, digits, and _ . @ + - only)")
-        nb = folder / f"{name}.ipynb"
-        found[folder.name] = nb if nb.is_file() else None
-    if not found:
-        raise CourseError(f"{submissions} holds no student folders")
-    return found
 
 
 def _executed_errors(path: Path) -> list[str]:
@@ -124,14 +108,14 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
     autograded = {ex.grade_id for ex in exercises(source)}
     max_score = sum(ex.points for ex in exercises(source))
     manual_points = sum(p for _, p in written_answers(source))
-    students = collect(submissions, name)
     grades: list[Grade] = []
-    (out / "feedback").mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp, \
             warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy session noise
-        work = scratch_course(root, name, Path(tmp))
+        students = collect(submissions, name, Path(tmp) / "collected")
+        (out / "feedback").mkdir(parents=True, exist_ok=True)
+        work = scratch_course(root, name, Path(tmp) / "course")
         api = nbgrader_api(work, timeout=timeout)
         result = api.generate_assignment(name)
         if not result["success"]:

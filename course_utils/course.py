@@ -69,6 +69,7 @@ def scratch_course(root: Path, name: str, workdir: Path) -> Path:
     """A throw-away course directory in ``workdir`` with the course's config and the
     source of one assignment, so that nbgrader's gradebook and outputs never touch the
     repository."""
+    workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / CONFIG, workdir / CONFIG)
     shutil.copytree(root / "solutions" / name, workdir / "solutions" / name,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
