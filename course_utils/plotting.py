@@ -292,3 +292,143 @@ def plot_layer_histograms(
     axes[0].set_ylabel("count")
     fig.suptitle(title)
     return fig
+
+
+# ---------------------------------------------------------------------------
+# optimizers: trajectories over contour plots, LR-finder curves
+# ---------------------------------------------------------------------------
+
+
+def _check_path(label, path, func: str) -> np.ndarray:
+    """One optimizer path as a finite (k, 2) float array, k >= 1."""
+    array = _numeric_array(path, f"paths[{label!r}]", func)
+    if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
+        raise ValueError(
+            f"{func}: paths[{label!r}] must have shape (k, 2) with k >= 1 (one row per "
+            f"point), got shape {array.shape}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{func}: paths[{label!r}] has NaN/inf points; drop them first")
+    return array
+
+
+def plot_trajectories(surface, paths, ax=None, title=None, levels=30, resolution=200) -> Axes:
+    """Optimizer paths drawn over the contour plot of a 2-D function.
+
+    Args:
+        surface: a ``course_utils.surfaces.Surface`` (anything with ``grid(resolution)``,
+            ``xlim``, ``ylim``, ``minima``, ``saddles``, ``min_value``, ``log_levels``
+            and ``name``).
+        paths: mapping label -> array of shape (k, 2), the points visited in order
+            (e.g. from ``surfaces.trajectory``). Points outside the surface's region
+            are clipped by the axes.
+        ax: matplotlib Axes to draw into, or None for a new figure.
+        title: str, or None for the surface's name.
+        levels: int >= 2, number of contour levels (log-spaced above the minimum
+            when ``surface.log_levels``).
+        resolution: int >= 2, grid points per axis for the contours.
+
+    Returns:
+        The Axes: filled contours, one line per path (its final point marked), the
+        common start, minima (stars) and saddle points (crosses), a legend, axis
+        labels w1, w2, and the view limited to the surface's region.
+    """
+    func = "plot_trajectories"
+    for attr in ("grid", "xlim", "ylim", "minima", "name"):
+        if not hasattr(surface, attr):
+            raise TypeError(f"{func}: surface must be a course_utils.surfaces.Surface, "
+                            f"got {type(surface).__name__}")
+    if not isinstance(paths, Mapping):
+        raise TypeError(f"{func}: paths must be a mapping label -> (k, 2) array, "
+                        f"got {type(paths).__name__}")
+    checked = {str(label): _check_path(label, path, func) for label, path in paths.items()}
+    levels = _check_int(levels, "levels", func, minimum=2)
+    resolution = _check_int(resolution, "resolution", func, minimum=2)
+    ax = _check_ax(ax, func)
+
+    X, Y, Z = surface.grid(resolution)
+    if getattr(surface, "log_levels", False):
+        floor = surface.min_value
+        top = float(Z.max() - floor)
+        contour_levels = floor + np.geomspace(max(top, 1e-12) * 1e-4, max(top, 1e-12), levels)
+        contour_levels = np.concatenate([[Z.min()], contour_levels])
+    else:
+        contour_levels = np.linspace(Z.min(), Z.max(), levels)
+    ax.contourf(X, Y, Z, levels=contour_levels, cmap="Greys", alpha=0.35)
+    ax.contour(X, Y, Z, levels=contour_levels, colors="grey", linewidths=0.5, alpha=0.6)
+
+    for i, (label, path) in enumerate(checked.items()):
+        colour = f"C{i}"
+        ax.plot(path[:, 0], path[:, 1], "-", color=colour, lw=1.5, label=label,
+                marker="o" if len(path) <= 60 else None, ms=2.5)
+        ax.plot(*path[-1], "o", color=colour, mec="k", ms=6)
+    starts = {tuple(p[0]) for p in checked.values()}
+    for j, start in enumerate(starts):
+        ax.plot(*start, "s", color="k", ms=7, label="start" if j == 0 else None)
+    for j, point in enumerate(surface.minima):
+        ax.plot(*point, "*", color="gold", mec="k", ms=15, label="minimum" if j == 0 else None)
+    for j, point in enumerate(getattr(surface, "saddles", ())):
+        ax.plot(*point, "X", color="white", mec="k", ms=10, label="saddle point" if j == 0 else None)
+    ax.set_xlim(*surface.xlim)
+    ax.set_ylim(*surface.ylim)
+    ax.set_xlabel("w1")
+    ax.set_ylabel("w2")
+    ax.set_title(surface.name if title is None else title)
+    ax.legend(fontsize="small", loc="best")
+    return ax
+
+
+def plot_lr_finder(lrs, losses, chosen_lr=None, ax=None, title="Learning-rate range test",
+                   smoothed=None) -> Axes:
+    """The loss of an LR range test against the learning rate (log x axis).
+
+    Args:
+        lrs: 1-D sequence of positive learning rates, one per step.
+        losses: 1-D sequence of losses, same length (NaN/inf are skipped; the
+            exploding end of the curve is cut from the y range).
+        chosen_lr: the learning rate picked from the curve (drawn as a vertical
+            line), or None.
+        ax: matplotlib Axes to draw into, or None for a new figure.
+        title: str or None.
+        smoothed: optional 1-D sequence of smoothed losses, same length, drawn on top.
+
+    Returns:
+        The Axes, with the loss curve (and smoothed curve), the chosen learning rate,
+        a legend and labelled axes.
+    """
+    func = "plot_lr_finder"
+    lrs = _numeric_array(lrs, "lrs", func)
+    losses = _numeric_array(losses, "losses", func)
+    if lrs.ndim != 1 or lrs.size == 0 or losses.shape != lrs.shape:
+        raise ValueError(f"{func}: lrs and losses must be 1-D sequences of the same length >= 1, "
+                         f"got shapes {lrs.shape} and {losses.shape}")
+    if not np.all(np.isfinite(lrs) & (lrs > 0)):
+        raise ValueError(f"{func}: lrs must be finite and > 0 (a log axis is used)")
+    curves = {"loss": losses}
+    if smoothed is not None:
+        smoothed = _numeric_array(smoothed, "smoothed", func)
+        if smoothed.shape != lrs.shape:
+            raise ValueError(f"{func}: smoothed must have the shape of lrs {lrs.shape}, "
+                             f"got {smoothed.shape}")
+        curves["smoothed loss"] = smoothed
+    ax = _check_ax(ax, func)
+    for (label, curve), style in zip(curves.items(), ({"alpha": 0.5}, {"lw": 2})):
+        ok = np.isfinite(curve)
+        ax.plot(lrs[ok], curve[ok], label=label, **style)
+    finite = losses[np.isfinite(losses)]
+    if finite.size:
+        low, first = float(finite.min()), float(finite[0])
+        high = max(first, low) + 1.5 * (max(first, low) - low) + 1e-12
+        ax.set_ylim(low - 0.05 * (high - low), high)
+    if chosen_lr is not None:
+        if isinstance(chosen_lr, bool) or not isinstance(chosen_lr, numbers.Real) \
+                or not chosen_lr > 0:
+            raise ValueError(f"{func}: chosen_lr must be a number > 0 or None, got {chosen_lr!r}")
+        ax.axvline(float(chosen_lr), color="C3", ls="--", label=f"chosen lr = {float(chosen_lr):.3g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel("loss")
+    if title is not None:
+        ax.set_title(title)
+    ax.legend()
+    return ax
