@@ -17,6 +17,12 @@ c.CourseDirectory.release_directory = "notebooks"
 
 # A notebook cell that runs longer than this is stopped (infinite loops in submissions).
 c.Execute.timeout = 120
+
+# `course autograde` runs each submission in a sandbox (course_utils/sandbox.py) instead of
+# nbgrader's own kernel; these are its limits per notebook. Use `course autograde`, not
+# `nbgrader autograde`: only the former isolates student code and guards the tests.
+c.SandboxedExecute.notebook_timeout = 600     # seconds for the whole notebook
+c.SandboxedExecute.memory_mb = 4096           # address space of the notebook's process
 # Never let one chatty cell bloat a submission or its feedback.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course_utils.autograde import autograde  # noqa: E402
+from course_utils.cells import fill_in, read_notebook  # noqa: E402
 from course_utils.course import assignments  # noqa: E402
 
 BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0}
@@ -55,7 +56,9 @@ def autograde_solution(name: str) -> tuple[float, float, str]:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         subs = Path(tmp) / "submissions" / "solution"
         subs.mkdir(parents=True)
-        shutil.copy2(ROOT / "solutions" / name / f"{name}.ipynb", subs / f"{name}.ipynb")
+        source = read_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
+        release = read_notebook(ROOT / "notebooks" / name / f"{name}.ipynb")
+        nbformat.write(fill_in(release, source), subs / f"{name}.ipynb")
         start = time.perf_counter()
         (grade,) = autograde(ROOT, subs.parent, name, Path(tmp) / "out")
         total = time.perf_counter() - start

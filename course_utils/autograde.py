@@ -1,36 +1,53 @@
-"""``course autograde``: grade a folder of submissions with nbgrader.
+"""``course autograde``: grade a class's submissions, in parallel, in a sandbox.
 
 Input: ``SUBMISSIONS/<student>/<assignment>.ipynb``, ``SUBMISSIONS/<student>.ipynb``, or a
 zip of either (see submissions.py). Output: ``OUT/grades.csv``
 (``student,assignment,score,max_score,status,detail``) and ``OUT/feedback/<student>.html``.
 
-Grading runs in a scratch nbgrader course directory (its own gradebook), built from the
-assignment's source in solutions/: nbgrader re-inserts the instructor's test cells, so a
-submission is always graded by the unmodified tests, and a deleted test cell is re-added.
-``score`` and ``max_score`` count the autograded points; written answers are reported in
-``detail`` for manual grading.
+For each submission:
+
+1. integrity.py compares it with the released notebook and repairs it (deleted, edited or
+   duplicated test cells, changed metadata), noting what it found;
+2. nbgrader autogrades it in a scratch course directory with its own gradebook: nbgrader
+   puts the instructor's test cells (with the hidden tests) back, execute.py runs the
+   notebook with runner.py inside the sandbox (sandbox.py), and nbgrader scores the test
+   cells;
+3. the status says what happened; the feedback HTML has the per-exercise scores and
+   failure messages, no hidden test code and no images.
 
 Statuses: ``graded``; ``missing`` (no notebook); ``invalid_notebook`` (not a readable
-notebook); ``timeout`` (a cell ran longer than ``Execute.timeout``); ``crashed``
-(nbgrader could not grade it, e.g. the kernel died).
+notebook); ``timeout`` (a cell or the whole notebook ran past its time limit; what finished
+is scored); ``crashed`` (the notebook's process died, e.g. ``os._exit`` or out of memory;
+the cell that did it was skipped and the rest graded; or nbgrader failed);
+``tampered`` (test cells or the tests' tools were interfered with, or the code tried to
+reach what grading forbids; graded as the unmodified tests grade the student's
+functions). Every status but ``graded`` needs the instructor's attention.
+
+Parallel: ``jobs`` worker processes, each with its own scratch course and gradebook.
 """
 
 from __future__ import annotations
 
 import csv
-import re
+import json
+import os
 import shutil
 import tempfile
 import time
+import traceback
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cells import NotebookError, exercises, read_notebook, written_answers
 from .course import CourseError, check_assignment, nbgrader_api, scratch_course
+from .integrity import repair
 from .submissions import collect
 
 COLUMNS = ["student", "assignment", "score", "max_score", "status", "detail"]
+STATUSES = ("graded", "timeout", "crashed", "invalid_notebook", "tampered", "missing")
+MAX_DETAIL = 600
 
 
 @dataclass
@@ -41,103 +58,220 @@ class Grade:
     max_score: float
     status: str
     detail: str = ""
-    seconds: float = 0.0      # time nbgrader spent autograding this notebook
+    seconds: float = 0.0      # time spent grading this notebook
 
 
-def _executed_errors(path: Path) -> list[str]:
-    try:
-        nb = read_notebook(path)
-    except NotebookError:
-        return []
-    return [o.get("ename", "") for c in nb.cells for o in c.get("outputs", [])
-            if o.get("output_type") == "error"]
+class Grader:
+    """One scratch nbgrader course (with its own gradebook) that grades one assignment's
+    submissions, one at a time. Each worker process of a parallel run has its own."""
+
+    def __init__(self, root: Path, name: str, workdir: Path, protected: list[str],
+                 timeout: int | None = None, limits: dict | None = None):
+        self.name = name
+        self.work = scratch_course(root, name, workdir / "course")
+        self.reports = workdir / "reports"
+        sandbox = {"report_dir": str(self.reports), "work_dir": str(workdir / "sandboxes"),
+                   "protected": protected, **(limits or {})}
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="nbgrader")
+            self.api = nbgrader_api(self.work, timeout=timeout, sandbox=sandbox)
+            result = self.api.generate_assignment(name)
+        if not result["success"]:
+            raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
+        source = read_notebook(self.work / "solutions" / name / f"{name}.ipynb")
+        self.release = read_notebook(self.work / "notebooks" / name / f"{name}.ipynb")
+        self.exercises = exercises(source)
+        self.autograded = {ex.grade_id for ex in self.exercises}
+        self.max_score = sum(ex.points for ex in exercises(source))
+        self.manual_points = sum(p for _, p in written_answers(source))
+
+    def grade(self, student: str, path: Path | None, feedback_dir: Path) -> Grade:
+        """Grade one submission (never raises: an internal failure is a ``crashed`` grade)."""
+        grade = Grade(student, self.name, 0.0, self.max_score, "graded")
+        start = time.perf_counter()
+        try:
+            self._grade(grade, path, feedback_dir)
+        except Exception as err:  # noqa: BLE001 -- one bad submission never stops the others
+            grade.status = "crashed"
+            grade.detail = f"the grader failed on this submission: {type(err).__name__}: {err}"
+            traceback.print_exc()
+        grade.seconds = time.perf_counter() - start
+        grade.detail = grade.detail[:MAX_DETAIL]
+        return grade
+
+    def _grade(self, grade: Grade, path: Path | None, feedback_dir: Path) -> None:
+        name, student = self.name, grade.student
+        if path is None:
+            grade.status, grade.detail = "missing", f"no {name}.ipynb for {student}"
+            return
+        try:
+            submitted = read_notebook(path)
+        except NotebookError as err:
+            grade.status, grade.detail = "invalid_notebook", str(err)
+            return
+        repaired, structure = repair(submitted, self.release)
+        dest = self.work / "submitted" / student / name
+        dest.mkdir(parents=True)
+        (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="nbgrader")
+            result = self.api.autograde(name, student)
+        report_path = self.reports / f"{student}.json"
+        if not result["success"] or not report_path.is_file():
+            grade.status, grade.detail = "crashed", _nbgrader_failure(result)
+            return
+        report = json.loads(report_path.read_text())
+        scores = self._scores(student)
+        grade.score = sum(scores.values())
+        grade.status, grade.detail = _status(report, structure)
+        if grade.status == "graded" and self.manual_points:
+            grade.detail = f"{self.manual_points:g} point(s) of written answers to grade by hand"
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="nbgrader")
+            self.api.generate_feedback(name, student)
+        html = self.work / "feedback" / student / name / f"{name}.html"
+        if html.is_file():
+            page = html.read_text(encoding="utf-8")
+            summary = summary_html(grade, [(ex.title, scores.get(ex.grade_id, 0.0), ex.points)
+                                           for ex in self.exercises], self.manual_points)
+            at = page.find(">", page.find("<body")) + 1
+            (feedback_dir / f"{student}.html").write_text(page[:at] + summary + page[at:], encoding="utf-8")
+
+    def _scores(self, student: str) -> dict[str, float]:
+        """grade_id -> autograded score of each test cell."""
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{self.work / 'gradebook.db'}") as gb:
+            nb = gb.find_submission_notebook(self.name, self.name, student)
+            return {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.name in self.autograded}
 
 
-def _crash_reason(result: dict) -> str:
-    """One line saying why nbgrader could not grade a notebook."""
+def summary_html(grade: Grade, rows: list[tuple[str, float, float]], manual_points: float) -> str:
+    """A table of the exercises' scores, for the top of a student's feedback page."""
+    from html import escape
+    lines = [f"<tr><td>{escape(title)}</td><td>{score:g} / {points:g}</td></tr>"
+             for title, score, points in rows]
+    note = f"<p>Status: <b>{escape(grade.status)}</b>" + \
+        (f" ({escape(grade.detail)})" if grade.detail else "") + "</p>"
+    manual = (f"<p>Written answers ({manual_points:g} points) are graded by hand.</p>"
+              if manual_points else "")
+    return ('<div style="margin:1em auto;max-width:60em;font-family:sans-serif">'
+            f"<h2>{escape(grade.assignment)}: {grade.score:g} / {grade.max_score:g} autograded points</h2>"
+            f"{note}<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
+            "<tr><th>exercise</th><th>score</th></tr>" + "".join(lines) + f"</table>{manual}</div>")
+
+
+def _status(report: dict, structure: list[str]) -> tuple[str, str]:
+    """(status, detail) from the sandbox run's report and the structure findings."""
+    tampering = structure + report["findings"]
+    if report["forged"]:
+        tampering.append(report["forged"])
+    tampering += [f"tried to {what} (refused)" for what in report["refused"]]
+    problems = []
+    if report["crashed_cells"]:
+        problems.append(("crashed", f"cell(s) {', '.join(map(str, report['crashed_cells']))} "
+                                    "stopped the notebook's process and were skipped"))
+    if report["timed_out"]:
+        problems.append(("timeout", report["problem"] + "; the cells that finished are graded"))
+    elif report["problem"]:
+        problems.append(("crashed", report["problem"] + "; the cells that finished are graded"))
+    if report["out_of_memory"]:
+        problems.append(("crashed", f"cell(s) {', '.join(map(str, report['out_of_memory']))} "
+                                    "ran out of memory (MemoryError)"))
+    if report["cell_timeouts"]:
+        problems.append(("timeout", f"cell(s) {', '.join(map(str, report['cell_timeouts']))} "
+                                    "ran past the time limit and were stopped"))
+    if tampering:
+        problems.append(("tampered", "; ".join(tampering)))
+    if not report["sandboxed"]:
+        problems.append(("graded", "graded WITHOUT the sandbox (bubblewrap unavailable)"))
+    if not problems:
+        return "graded", ""
+    order = ["crashed", "timeout", "tampered", "graded"]
+    status = min((s for s, _ in problems), key=order.index)
+    return status, "; ".join(d for _, d in problems)
+
+
+def _nbgrader_failure(result: dict) -> str:
     text = f"{result.get('error') or ''}\n{result.get('log') or ''}"
-    if "DeadKernelError" in text or "Kernel died" in text:
-        return "the kernel died while running the notebook (os._exit, a segfault or out of memory?)"
     causes = [line.strip() for line in text.splitlines()
-              if re.search(r"\w+(Error|Exception):", line) and "NbGraderException" not in line]
+              if ("Error" in line or "Exception" in line) and "NbGraderException" not in line]
     return "nbgrader could not grade it: " + (causes[-1][:300] if causes else "unknown error")
 
 
-def _scores(db: Path, name: str, student: str, autograded: set[str]) -> float:
-    from nbgrader.api import Gradebook
-    with Gradebook(f"sqlite:///{db}") as gb:
-        nb = gb.find_submission_notebook(name, name, student)
-        return float(sum(g.auto_score or 0.0 for g in nb.grades if g.name in autograded))
+# ------------------------------------------------------------------------ parallel
+
+_WORKER: Grader | None = None
 
 
-def grade_one(api, work: Path, db: Path, grade: Grade, path: Path | None,
-              autograded: set[str]) -> None:
-    """Autograde one student's notebook; fill in ``grade`` (score, status, detail)."""
-    name = grade.assignment
-    if path is None:
-        grade.status, grade.detail = "missing", f"no {name}.ipynb in {grade.student}/"
-        return
-    try:
-        read_notebook(path)
-    except NotebookError as err:
-        grade.status, grade.detail = "invalid_notebook", str(err)
-        return
-    dest = work / "submitted" / grade.student / name
-    dest.mkdir(parents=True)
-    shutil.copy2(path, dest / f"{name}.ipynb")
-    start = time.perf_counter()
-    result = api.autograde(name, grade.student)
-    grade.seconds = time.perf_counter() - start
-    graded_nb = work / "autograded" / grade.student / name / f"{name}.ipynb"
-    if not result["success"] or not graded_nb.is_file():
-        grade.status, grade.detail = "crashed", _crash_reason(result)
-        return
-    grade.score = _scores(db, name, grade.student, autograded)
-    if "CellTimeoutError" in _executed_errors(graded_nb):
-        grade.status, grade.detail = "timeout", "a cell ran past the time limit"
+def _start_worker(root, name, scratch, protected, timeout, limits):
+    global _WORKER
+    workdir = Path(tempfile.mkdtemp(prefix="worker-", dir=scratch))
+    _WORKER = Grader(Path(root), name, workdir, protected, timeout, limits)
 
 
-def autograde(root: Path, submissions, name: str, out, timeout: int | None = None) -> list[Grade]:
-    """Grade every submission; write grades.csv and feedback; return the grades.
+def _grade_in_worker(student, path, feedback_dir) -> Grade:
+    return _WORKER.grade(student, path, Path(feedback_dir))
+
+
+def default_jobs() -> int:
+    """Worker processes by default: one per CPU core, at most 4."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def autograde(root: Path, submissions, name: str, out, timeout: int | None = None,
+              jobs: int = 1, progress: bool = False, notebook_timeout: int | None = None,
+              memory_mb: int | None = None) -> list[Grade]:
+    """Grade every submission; write grades.csv and feedback; return the grades (sorted).
 
     ``timeout``: seconds one cell may run (default: Execute.timeout in nbgrader_config.py).
+    ``notebook_timeout``, ``memory_mb``: limits of one notebook (default: the
+    SandboxedExecute settings in nbgrader_config.py). ``jobs``: worker processes grading
+    in parallel. ``progress``: show a progress bar.
     """
+    from tqdm.auto import tqdm
+
     check_assignment(root, name)
-    submissions, out = Path(submissions), Path(out)
-    source = read_notebook(root / "solutions" / name / f"{name}.ipynb")
-    autograded = {ex.grade_id for ex in exercises(source)}
-    max_score = sum(ex.points for ex in exercises(source))
-    manual_points = sum(p for _, p in written_answers(source))
-    grades: list[Grade] = []
+    root, submissions, out = Path(root).resolve(), Path(submissions).resolve(), Path(out).resolve()
+    feedback = out / "feedback"
+    feedback.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
+        scratch = Path(tmp).resolve()
+        students = collect(submissions, name, scratch / "collected")
+        protected = [str(root), str(scratch), str(submissions), str(out)]
+        limits = {key: value for key, value in
+                  (("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)) if value}
+        args = (str(root), name, str(scratch), protected, timeout, limits)
+        bar = tqdm(total=len(students), desc=f"grading {name}", unit="notebook", disable=not progress)
+        grades = []
+        if jobs <= 1:
+            _start_worker(*args)
+            for student, path in students.items():
+                grades.append(_grade_in_worker(student, path, feedback))
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=args) as pool:
+                futures = {pool.submit(_grade_in_worker, s, p, feedback): s for s, p in students.items()}
+                for future in as_completed(futures):
+                    try:
+                        grades.append(future.result())
+                    except Exception as err:  # noqa: BLE001 -- a dead worker process
+                        grades.append(Grade(futures[future], name, 0.0, _max_score(root, name), "crashed",
+                                            f"the grading worker failed: {type(err).__name__}: {err}"))
+                    bar.update()
+        bar.close()
+    grades.sort(key=lambda g: g.student)
+    write_grades(out / "grades.csv", grades)
+    return grades
 
-    with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp, \
-            warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy session noise
-        students = collect(submissions, name, Path(tmp) / "collected")
-        (out / "feedback").mkdir(parents=True, exist_ok=True)
-        work = scratch_course(root, name, Path(tmp) / "course")
-        api = nbgrader_api(work, timeout=timeout)
-        result = api.generate_assignment(name)
-        if not result["success"]:
-            raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
-        db = work / "gradebook.db"
-        for student, path in students.items():
-            grade = Grade(student, name, 0.0, max_score, "graded")
-            grades.append(grade)
-            grade_one(api, work, db, grade, path, autograded)
-            if grade.status == "graded" and manual_points:
-                grade.detail = f"{manual_points:g} point(s) of written answers to grade by hand"
-        for grade in grades:
-            if grade.status in ("graded", "timeout"):
-                api.generate_feedback(name, grade.student)
-                html = work / "feedback" / grade.student / name / f"{name}.html"
-                if html.is_file():
-                    shutil.copy2(html, out / "feedback" / f"{grade.student}.html")
 
-    with open(out / "grades.csv", "w", newline="") as f:
+def _max_score(root: Path, name: str) -> float:
+    return sum(ex.points for ex in exercises(read_notebook(root / "solutions" / name / f"{name}.ipynb")))
+
+
+def write_grades(path: Path, grades: list[Grade]) -> None:
+    with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
         for g in grades:
             writer.writerow([g.student, g.assignment, f"{g.score:g}", f"{g.max_score:g}",
                              g.status, g.detail])
-    return grades

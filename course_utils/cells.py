@@ -95,3 +95,18 @@ def written_answers(nb) -> list[tuple[str, float]]:
     """``(grade_id, points)`` of the manually graded answers."""
     return [(meta(c).get("grade_id", "?"), float(meta(c).get("points", 0)))
             for c in nb.cells if is_written_answer(c)]
+
+
+def fill_in(release, source):
+    """The release notebook as a perfect student hands it in: every solution cell (and
+    written answer) holds the instructor's solution, without the solution markers; every
+    other cell is the release's. Used to test and benchmark grading like a real submission."""
+    import copy
+    solutions = {meta(c).get("grade_id"): c for c in source.cells if meta(c).get("solution")}
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        answer = solutions.get(meta(cell).get("grade_id")) if meta(cell).get("solution") else None
+        if answer is not None:
+            cell.source = "\n".join(line for line in answer.source.splitlines()
+                                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return nb

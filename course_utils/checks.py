@@ -19,6 +19,7 @@ function raising, a missing name, ``NotImplementedError``) into a clear message 
 from __future__ import annotations
 
 import contextlib
+import numbers
 import sys
 import traceback
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ __all__ = [
     "check_keys",
     "check_unchanged",
     "substituted",
+    "active_substitutes",
 ]
 
 
@@ -241,9 +243,22 @@ def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1
 
 
 def check_equal(name: str, got, expected, hint: str | None = None) -> None:
-    """Check exact equality (labels, counts, strings, booleans)."""
-    same = (np.array_equal(np.asarray(got), np.asarray(expected))
-            if isinstance(expected, np.ndarray) else got == expected)
+    """Check exact equality (labels, counts, strings, booleans).
+
+    A string or boolean is compared as a real ``str`` / ``bool``: an object that merely
+    claims equality (a custom ``__eq__``) does not pass.
+    """
+    if isinstance(expected, np.ndarray):
+        same = np.array_equal(np.asarray(got), expected)
+    elif isinstance(expected, str):
+        same = isinstance(got, str) and str.__str__(got) == expected
+    elif isinstance(expected, (bool, np.bool_)):
+        same = isinstance(got, (bool, np.bool_)) and bool(got) is bool(expected)
+    elif isinstance(expected, (numbers.Number, np.generic)):
+        value = np.asarray(got).item() if isinstance(got, (numbers.Number, np.generic)) else None
+        same = type(value) in (int, float, complex, bool) and value == expected
+    else:
+        same = type(got) is type(expected) and bool(expected == got)
     if not same:
         suffix = f"\n  Hint: {hint}" if hint else ""
         raise CheckFailure(f"{name}: expected {expected!r}, got {got!r}.{suffix}")
@@ -298,11 +313,25 @@ def substituted(func, **replacements):
     missing = object()
     saved = {key: namespace.get(key, missing) for key in replacements}
     namespace.update(replacements)
+    _ACTIVE_SUBSTITUTES.extend(replacements.values())
     try:
         yield
     finally:
+        for value in replacements.values():
+            _ACTIVE_SUBSTITUTES.remove(value)
         for key, value in saved.items():
             if value is missing:
                 namespace.pop(key, None)
             else:
                 namespace[key] = value
+
+
+_ACTIVE_SUBSTITUTES: list = []
+
+
+def active_substitutes() -> tuple:
+    """The reference functions :func:`substituted` has swapped in at this moment.
+
+    The autograder lets them call PyTorch on the student's behalf (see guard.TorchWatch).
+    """
+    return tuple(_ACTIVE_SUBSTITUTES)

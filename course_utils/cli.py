@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .autograde import default_jobs
 from .cells import NotebookError
 from .course import CourseError, assignments, check_assignment, find_root
 
@@ -34,7 +35,8 @@ def _autograde(args) -> int:
     from .autograde import autograde
     root = find_root(args.root)
     grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out),
-                       timeout=args.timeout)
+                       timeout=args.timeout, jobs=args.jobs, progress=not args.quiet,
+                       notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb)
     width = max(len(g.student) for g in grades)
     for g in grades:
         print(f"{g.student:<{width}}  {g.score:>6g} / {g.max_score:<6g} {g.status}"
@@ -63,12 +65,20 @@ def main(argv=None) -> int:
     p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
     p.set_defaults(run=_check)
 
-    p = sub.add_parser("autograde", help="grade SUBMISSIONS/<student>/<NAME>.ipynb")
-    p.add_argument("submissions", help="folder with one sub-folder per student")
+    p = sub.add_parser("autograde", help="grade a class: SUBMISSIONS/<student>/<NAME>.ipynb, "
+                                         "SUBMISSIONS/<student>.ipynb, or a zip of either")
+    p.add_argument("submissions", help="folder (or .zip) of the students' notebooks")
     p.add_argument("--assignment", required=True, help="assignment name, e.g. 01_backprop")
     p.add_argument("--out", required=True, help="folder for grades.csv and feedback/")
     p.add_argument("--timeout", type=int,
                    help="seconds one cell may run (default: Execute.timeout of nbgrader_config.py)")
+    p.add_argument("--notebook-timeout", type=int,
+                   help="seconds one whole notebook may run (default: SandboxedExecute.notebook_timeout)")
+    p.add_argument("--memory-mb", type=int,
+                   help="memory limit of one notebook in MB (default: SandboxedExecute.memory_mb)")
+    p.add_argument("--jobs", "-j", type=int, default=default_jobs(),
+                   help=f"notebooks graded in parallel (default: {default_jobs()}, the CPU cores, at most 4)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--root", help="the course folder (default: found from here)")
     p.set_defaults(run=_autograde)
 

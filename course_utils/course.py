@@ -40,13 +40,17 @@ def check_assignment(root: Path, name: str) -> str:
     return name
 
 
-def nbgrader_api(work: Path, timeout: int | None = None, database: bool = True):
+def nbgrader_api(work: Path, timeout: int | None = None, database: bool = True,
+                 sandbox: dict | None = None):
     """nbgrader's Python API on the course directory ``work``, configured by its
     nbgrader_config.py. In-process: nbgrader's slow start-up is paid once per run.
 
     Args:
         timeout: seconds a cell may run while autograding (overrides Execute.timeout).
         database: False to generate assignments without a gradebook (a pure release).
+        sandbox: settings of :class:`course_utils.execute.SandboxedExecute` (report_dir,
+            work_dir, protected, ...): autograde runs the notebooks in the sandbox
+            instead of with nbgrader's own Execute.
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -62,6 +66,8 @@ def nbgrader_api(work: Path, timeout: int | None = None, database: bool = True):
     if not database:
         config.SaveCells.enabled = False
         config.GenerateAssignment.no_database = True
+    if sandbox is not None:
+        _use_sandbox(config, sandbox, work)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
@@ -74,3 +80,22 @@ def scratch_course(root: Path, name: str, workdir: Path) -> Path:
     shutil.copytree(root / "solutions" / name, workdir / "solutions" / name,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return workdir
+
+
+def _use_sandbox(config, settings: dict, work: Path) -> None:
+    """Make nbgrader's autograde execute with SandboxedExecute (course_utils/execute.py)."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                        LimitOutput, SaveAutoGrades)
+
+    from .execute import SandboxedExecute
+
+    config.Autograde.autograde_preprocessors = [
+        SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    execute = config.SandboxedExecute
+    execute.course_root = str(work)
+    if "Execute" in config and "timeout" in config.Execute:
+        execute.cell_timeout = int(config.Execute.timeout)
+    for key, value in settings.items():
+        execute[key] = value

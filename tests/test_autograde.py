@@ -1,105 +1,245 @@
-"""``course autograde`` on a small class of 01_backprop: one grade per student, always.
+"""``course autograde`` on an adversarial class of 01_backprop: one grade per student, always.
 
-alice hands in the solution, bob the untouched release, carol the solution with one
-realistic mistake (db averaged instead of summed), dave nothing, erin a truncated file,
-frank a test cell deleted, gina an infinite loop, hank a notebook that kills its kernel.
-Every row of grades.csv must say what happened.
+One run of the real command grades the whole class below, two notebooks at a time, in the
+sandbox. Every student starts from the solved release (what a perfect student hands in) and
+changes one thing; the table gives the status and score each must get. The honest
+submissions in the same batch (alice, bob, carol) lose nothing.
+
+"wrong" below means: ``linear_backward`` averages ``dout`` instead of summing it, a
+realistic mistake worth the linear layer's 3 points.
 """
 
 import csv
 import json
+import socket
+import threading
 
 import pytest
 
 from tests.harness import ROOT
-from tests.test_pipeline import course, release_of, source_of
+from tests.test_pipeline import course, release_of, solved
 
 NAME = "01_backprop"
-pytestmark = [pytest.mark.nbgrader, pytest.mark.xdist_group("class_01")]  # one worker: one class run
+FULL, LINEAR, RELU, BEFORE_RELU = 23, 3, 2, 1 + 2 + 3
+pytestmark = [pytest.mark.nbgrader, pytest.mark.xdist_group("class_01")]  # one run, one worker
 
 
-def edited_solution(edit):
-    nb = json.loads(source_of(NAME).read_text())
-    edit(nb["cells"])
-    return json.dumps(nb)
+# ------------------------------------------------------------------ building submissions
+
+def cell_with(nb_cells, text):
+    return next(c for c in nb_cells if text in "".join(c["source"]))
 
 
-def average_db(nb_cells):
-    for c in nb_cells:
-        src = "".join(c["source"])
-        if "def linear_backward" in src:
-            c["source"] = src.replace("db = dout.sum(axis=0)", "db = dout.mean(axis=0)")
+def by_id(nb_cells, grade_id):
+    return next(c for c in nb_cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def prepend_to_relu_cell(code):
+def prepend(text, code):
     def edit(nb_cells):
-        for c in nb_cells:
-            src = "".join(c["source"])
-            if "def relu_forward" in src:
-                c["source"] = code + src
+        cell = cell_with(nb_cells, text)
+        cell["source"] = code + "".join(cell["source"])
     return edit
 
 
+def append_cell(code, after=None):
+    def edit(nb_cells):
+        new = {"cell_type": "code", "metadata": {}, "source": code, "outputs": [], "execution_count": None}
+        at = len(nb_cells) if after is None else nb_cells.index(cell_with(nb_cells, after)) + 1
+        nb_cells.insert(at, new)
+    return edit
+
+
+def wrong(nb_cells):
+    cell = cell_with(nb_cells, "def linear_backward")
+    cell["source"] = "".join(cell["source"]).replace("db = dout.sum(axis=0)", "db = dout.mean(axis=0)")
+
+
 def delete_linear_test(nb_cells):
-    nb_cells[:] = [c for c in nb_cells
-                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "test_linear"]
+    nb_cells.remove(by_id(nb_cells, "test_linear"))
+
+
+def empty_linear_test(nb_cells):
+    by_id(nb_cells, "test_linear")["source"] = "pass"
+
+
+def duplicate_linear_test(nb_cells):
+    test = by_id(nb_cells, "test_linear")
+    fake = json.loads(json.dumps(test))
+    fake["source"] = "print('all good')"
+    nb_cells.insert(nb_cells.index(test), fake)
+
+
+def change_metadata(nb_cells):
+    by_id(nb_cells, "test_relu")["metadata"]["nbgrader"]["points"] = 50
+    by_id(nb_cells, "test_linear")["metadata"]["nbgrader"]["grade"] = False
+
+
+def submission(*edits) -> str:
+    nb = json.loads(solved(NAME))
+    for edit in edits:
+        edit(nb["cells"])
+    return json.dumps(nb)
+
+
+PATCH_CHECKS = "import course_utils.checks as _c\n_c.check_close = lambda *a, **k: None\n"
+PATCH_NUMPY = ("np.allclose = lambda *a, **k: True\n"
+               "np.isclose = lambda a, b, **k: np.ones(np.broadcast(a, b).shape, dtype=bool)\n")
+PATCH_BUILTINS = "import builtins\n_real = builtins.isinstance\nbuiltins.isinstance = lambda o, t: True\n"
+PATCH_AT_CALL = ("def linear_backward(dout, cache):\n"
+                 "    np.isclose = lambda a, b, **k: np.ones(np.broadcast(a, b).shape, dtype=bool)\n"
+                 "    x, W = cache[0], cache[1]\n"
+                 "    return dout @ W.T, x.T @ dout, dout.mean(axis=0)\n")
+TORCH = ("def linear_forward(x, W, b):\n"
+         "    out = (torch.from_numpy(x) @ torch.from_numpy(W) + torch.from_numpy(b)).numpy()\n"
+         "    return out, (x, W)\n")
+BORROW = "linear_forward, linear_backward = reference.linear_forward, reference.linear_backward\n"
+IPYTHON = ("ip = get_ipython()\n"
+           "ip.set_custom_exc((Exception,), lambda *a, **k: None)\n"
+           "ip.input_transformers_cleanup.append(lambda lines: lines)\n")
+READ_SOLUTIONS = (f"try:\n    print(open({str(ROOT / 'solutions' / NAME / (NAME + '.ipynb'))!r}).read()[:100])\n"
+                  "except OSError as err:\n    print('no luck:', err)\n")
+WRITE_GRADEBOOK = "".join(f"try:\n    open({str(p)!r}, 'w').write('pwned')\nexcept OSError as err:\n"
+                          "    print('no luck:', err)\n"
+                          for p in [ROOT / "gradebook.db", ROOT / "notebooks" / "pwned.txt"])
+FORGE = ("import os\n"
+         "fake = b'{\"event\": \"cell\", \"index\": 0, \"kind\": \"test\", \"passed\": true}\\n'\n"
+         "for fd in os.listdir('/proc/self/fd'):\n"
+         "    try:\n"
+         "        if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'):\n"
+         "            os.write(int(fd), fake)\n"
+         "    except OSError:\n"
+         "        pass\n")
+IGNORE_ALARM = "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n"
+
+
+def network_code(port):
+    return (f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'answers')\n"
+            "except OSError as err:\n    print('no luck:', err)\n")
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def server():
+    """A TCP server on loopback that records every connection made to it."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    seen, stop = [], threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                seen.append(listener.accept()[1])
+            except OSError:
+                pass
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def the_class(port):
+    """student -> (notebook text or None, expected status, expected score, text the detail names)."""
+    return {
+        "alice": (solved(NAME), "graded", FULL, ""),
+        "bob": (release_of(NAME).read_text(), "graded", 0, ""),
+        "carol": (submission(wrong), "graded", FULL - LINEAR, ""),
+        "dave": (None, "missing", 0, "no 01_backprop.ipynb"),
+        "erin": ('{"cells": [', "invalid_notebook", 0, "not a valid notebook"),
+        "frank": (submission(delete_linear_test), "tampered", FULL, "'test_linear' was deleted"),
+        "gina": (submission(prepend("def relu_forward", "while True:\n    pass\n")), "timeout", FULL - RELU,
+                 "ran past the time limit"),
+        "hank": (submission(prepend("def relu_forward", "import os\nos._exit(1)\n")), "crashed", FULL - RELU,
+                 "stopped the notebook's process"),
+        "ivan": (submission(prepend("def relu_forward", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n")),
+                 "crashed", FULL - RELU, "stopped the notebook's process"),
+        "judy": (submission(prepend("def relu_forward", "hog = bytearray(8 * 1024 ** 3)\n")), "crashed",
+                 FULL - RELU, "ran out of memory"),
+        "ken": (submission(append_cell("print('spam ' * 10_000_000)", after="def relu_forward")), "graded", FULL, ""),
+        "liam": (submission(wrong, empty_linear_test), "tampered", FULL - LINEAR, "'test_linear' was edited"),
+        "mia": (submission(wrong, duplicate_linear_test), "tampered", FULL - LINEAR, "appears more than once"),
+        "noah": (submission(change_metadata), "tampered", FULL, "of test cell 'test_relu' changed"),
+        "olga": (submission(wrong, append_cell(PATCH_CHECKS, after="def linear_backward")), "tampered",
+                 FULL - LINEAR, "course_utils.checks.check_close was replaced"),
+        "pete": (submission(wrong, append_cell(PATCH_NUMPY, after="def linear_backward")), "tampered",
+                 FULL - LINEAR, "numpy.allclose was replaced"),
+        "quinn": (submission(wrong, append_cell(PATCH_BUILTINS, after="def linear_backward")), "tampered",
+                  FULL - LINEAR, "builtins.isinstance was replaced"),
+        "rosa": (submission(append_cell(PATCH_AT_CALL, after="def linear_backward")), "tampered",
+                 FULL - LINEAR, "while the tests ran, numpy.isclose was replaced"),
+        "sam": (submission(append_cell(TORCH, after="def linear_backward")), "tampered", FULL - LINEAR,
+                "linear_forward() called torch"),
+        "tina": (submission(append_cell(BORROW, after="def linear_backward")), "tampered", FULL - LINEAR,
+                 "not your own code"),
+        "uma": (submission(wrong, append_cell(IPYTHON, after="def linear_backward")), "tampered",
+                FULL - LINEAR, "IPython's exception handler was changed"),
+        "vic": (submission(append_cell(READ_SOLUTIONS)), "tampered", FULL, "tried to read"),
+        "walt": (submission(append_cell(WRITE_GRADEBOOK)), "tampered", FULL, "tried to write to"),
+        "xena": (submission(append_cell(network_code(port))), "tampered", FULL, "tried to use the network"),
+        "yuri": (submission(append_cell(FORGE)), "tampered", FULL, "result stream"),
+        "zoe": (submission(prepend("def relu_forward", IGNORE_ALARM)), "timeout", BEFORE_RELU,
+                "ran longer than 60 s"),
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, server):
+    port, _ = server
     tmp = tmp_path_factory.mktemp("class")
     subs = tmp / "submissions"
-    files = {"alice": source_of(NAME).read_text(), "bob": release_of(NAME).read_text(),
-             "carol": edited_solution(average_db), "erin": '{"cells": [',
-             "frank": edited_solution(delete_linear_test),
-             "gina": edited_solution(prepend_to_relu_cell("while True:\n    pass\n")),
-             "hank": edited_solution(prepend_to_relu_cell("import os\nos._exit(1)\n"))}
-    for student, text in files.items():
+    expected = the_class(port)
+    for student, (text, *_) in expected.items():
         (subs / student).mkdir(parents=True)
-        (subs / student / f"{NAME}.ipynb").write_text(text)
-    (subs / "dave").mkdir()
-    proc = course("autograde", subs, "--assignment", NAME, "--out", tmp / "out", "--timeout", 30)
+        if text is not None:
+            (subs / student / f"{NAME}.ipynb").write_text(text)
+    proc = course("autograde", subs, "--assignment", NAME, "--out", tmp / "out", "--jobs", 2,
+                  "--timeout", 15, "--notebook-timeout", 60, "--memory-mb", 3072)
     rows = {r["student"]: r for r in csv.DictReader(open(tmp / "out" / "grades.csv"))}
-    return proc, rows, tmp / "out"
+    return proc, rows, tmp / "out", expected
 
 
-def test_every_student_gets_a_row_with_an_explicit_status(graded):
-    _, rows, _ = graded
-    assert {s: r["status"] for s, r in rows.items()} == {
-        "alice": "graded", "bob": "graded", "carol": "graded", "dave": "missing",
-        "erin": "invalid_notebook", "frank": "graded", "gina": "timeout", "hank": "crashed"}
-    assert list(rows["alice"].keys()) == ["student", "assignment", "score", "max_score",
-                                          "status", "detail"]
-    assert "not a valid notebook" in rows["erin"]["detail"]
-    assert "time limit" in rows["gina"]["detail"]
-    assert "kernel died" in rows["hank"]["detail"]
+def test_every_student_gets_the_expected_status_score_and_detail(graded):
+    proc, rows, _, expected = graded
+    assert set(rows) == set(expected), proc.stdout + proc.stderr
+    got = {s: (r["status"], float(r["score"])) for s, r in rows.items()}
+    want = {s: (status, float(score)) for s, (_, status, score, _) in expected.items()}
+    assert got == want, "\n".join(f"{s}: {rows[s]['detail']}" for s in rows if got[s] != want[s])
+    for student, (_, _, _, named) in expected.items():
+        assert named in rows[student]["detail"], (student, rows[student]["detail"])
+        assert float(rows[student]["max_score"]) == FULL
 
 
-def test_scores(graded):
-    _, rows, _ = graded
-    assert float(rows["alice"]["score"]) == float(rows["alice"]["max_score"]) == 23
-    assert float(rows["bob"]["score"]) == 0
-    assert float(rows["carol"]["score"]) == 23 - 3      # loses exactly the linear layer's points
-    assert float(rows["frank"]["score"]) == 23          # the deleted test cell was re-added and run
-    assert float(rows["dave"]["score"]) == float(rows["erin"]["score"]) == 0
-    assert float(rows["gina"]["score"]) == 23 - 2       # the interrupted cell loses relu only
-    assert float(rows["hank"]["score"]) == 0
-
-
-def test_exit_code_flags_submissions_needing_attention(graded):
-    proc, _, _ = graded
+def test_columns_and_exit_code(graded):
+    proc, rows, _, expected = graded
+    assert list(next(iter(rows.values())).keys()) == ["student", "assignment", "score", "max_score",
+                                                      "status", "detail"]
+    attention = sum(status != "graded" for _, status, _, _ in expected.values())
     assert proc.returncode == 1
-    assert "4 submission(s) need your attention" in proc.stdout
+    assert f"{attention} submission(s) need your attention" in proc.stdout
 
 
-def test_feedback_names_the_mistake_without_hidden_tests(graded):
-    _, _, out = graded
-    assert sorted(p.stem for p in (out / "feedback").glob("*.html")) == \
-        ["alice", "bob", "carol", "frank", "gina"]
-    html = (out / "feedback" / "carol.html").read_text()
-    assert "averaged dout over the batch instead of summing it" in html
-    assert "HIDDEN TESTS" not in html
-    assert "x1, x2 = rng.normal" not in html            # a line of hidden test code
+def test_nothing_escaped_the_sandbox(graded, server):
+    _, seen = server
+    assert seen == [], "a submission reached the network"
+    assert not (ROOT / "gradebook.db").exists() and not (ROOT / "notebooks" / "pwned.txt").exists()
+    _, rows, _, _ = graded
+    assert "refused" in rows["vic"]["detail"] and "refused" in rows["walt"]["detail"]
+
+
+def test_feedback_has_scores_and_messages_but_no_hidden_tests_and_stays_small(graded):
+    _, rows, out, _ = graded
+    pages = {p.stem: p for p in (out / "feedback").glob("*.html")}
+    assert set(pages) == {s for s, r in rows.items() if r["status"] not in ("missing", "invalid_notebook")}
+    for student, page in pages.items():
+        html = page.read_text()
+        assert "HIDDEN TESTS" not in html and "x1, x2 = rng.normal" not in html, student
+        assert page.stat().st_size < 1_000_000, f"{student}'s feedback is {page.stat().st_size} bytes"
+        assert "data:image" not in html
+    carol = pages["carol"].read_text()
+    assert "averaged dout over the batch instead of summing it" in carol.split("check_close(\"db\"")[-1]
+    assert "<td>linear_forward / linear_backward</td><td>0 / 3</td>" in carol
+    assert f"{FULL - LINEAR:g} / {FULL:g} autograded points" in carol
+    assert "these tests do not count" in pages["sam"].read_text()
 
 
 def test_unknown_assignment_is_a_clear_error(tmp_path):

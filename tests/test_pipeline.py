@@ -3,7 +3,7 @@
 - the committed student notebook is exactly what ``course release`` generates;
 - the source notebook carries no outputs;
 - the untouched release raises NotImplementedError at the first exercise;
-- ``course autograde`` gives the solution full marks and the untouched release zero;
+- ``course autograde`` gives the solved release full marks and the untouched release zero;
 - ``course check`` passes the solution and reports every exercise of the blank as not
   attempted, with a non-zero exit code.
 
@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 import nbclient
+import nbformat
 import pytest
 
 from course_utils import cells
@@ -36,6 +37,12 @@ def source_of(name):
 
 def release_of(name):
     return ROOT / "notebooks" / name / f"{name}.ipynb"
+
+
+def solved(name) -> str:
+    """The release with the instructor's answers filled in: what a perfect student hands in."""
+    nb = cells.fill_in(cells.read_notebook(release_of(name)), cells.read_notebook(source_of(name)))
+    return nbformat.writes(nb)
 
 
 def test_there_are_assignments_and_each_has_variants():
@@ -84,9 +91,9 @@ def test_blank_release_stops_at_the_first_exercise(name):
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_autograde_gives_solution_full_marks_and_blank_zero(tmp_path, name):
     subs = tmp_path / "submissions"
-    for student, nb in [("solution", source_of(name)), ("blank", release_of(name))]:
+    for student, text in [("solution", solved(name)), ("blank", release_of(name).read_text())]:
         (subs / student).mkdir(parents=True)
-        (subs / student / f"{name}.ipynb").write_bytes(nb.read_bytes())
+        (subs / student / f"{name}.ipynb").write_text(text)
     proc = course("autograde", subs, "--assignment", name, "--out", tmp_path / "out")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}

@@ -1,0 +1,193 @@
+"""nbgrader's execution step, replaced: run a submission in the sandbox with runner.py.
+
+``course autograde`` configures nbgrader's ``Autograde`` converter to use
+:class:`SandboxedExecute` instead of ``Execute``. nbgrader still does everything else: it
+restores the instructor's test cells (with the hidden tests) before this step, and scores
+the test cells from the outputs written here (a test cell with an error output gets 0).
+
+This step builds the runner's job from the notebook nbgrader prepared and from the
+assignment's source notebook (the trusted setup cells, the names the solution cells define,
+which exercises may use torch), runs it, turns the runner's events into cell outputs, and
+writes a report (``<report_dir>/<student>.json``) that autograde.py turns into a status.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_output
+from traitlets import Integer, List, Unicode
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from . import cells
+from .sandbox import Limits, run_sandboxed
+
+
+def _defined_names(source: str) -> set[str]:
+    """Top-level names a cell binds (functions, classes, assignments, imports)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def _uses_torch(source: str) -> bool:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return any((isinstance(n, ast.Name) and n.id == "torch")
+               or (isinstance(n, (ast.Import, ast.ImportFrom)) and "torch" in ast.unparse(n))
+               for n in ast.walk(tree))
+
+
+def grading_plan(source_nb) -> dict:
+    """What the runner needs from the assignment's source notebook.
+
+    - ``setup``: the code cells before the first exercise (imports, provided helpers);
+    - ``answer_names``: every name the solution cells define (the student's answers);
+    - ``torch_allowed``: test grade_id -> whether its exercise may use torch: only when the
+      instructor's own solution does (the capstone); NumPy exercises may not.
+    """
+    first = next(i for i, c in enumerate(source_nb.cells)
+                 if cells.is_solution_cell(c) or cells.is_test_cell(c))
+    setup = [c.source for c in source_nb.cells[:first] if c.cell_type == "code"]
+    answers, torch_allowed, pending = set(), {}, []
+    for cell in source_nb.cells:
+        if cells.is_solution_cell(cell) and cell.cell_type == "code":
+            answers |= _defined_names(cell.source)
+            pending.append(cell.source)
+        elif cells.is_test_cell(cell):
+            torch_allowed[cells.meta(cell)["grade_id"]] = any(_uses_torch(s) for s in pending)
+            pending = []
+    return {"setup": setup, "answer_names": sorted(answers), "torch_allowed": torch_allowed}
+
+
+def build_job(nb, plan: dict) -> dict:
+    """The runner's job for notebook ``nb`` (after nbgrader restored its test cells)."""
+    job_cells = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cells.is_test_cell(cell):
+            grade_id = cells.meta(cell)["grade_id"]
+            job_cells.append({"index": index, "kind": "test", "source": cell.source, "grade_id": grade_id,
+                              "torch_allowed": plan["torch_allowed"].get(grade_id, False)})
+        else:
+            job_cells.append({"index": index, "kind": "student", "source": cell.source})
+    return {"setup": plan["setup"], "answer_names": plan["answer_names"], "cells": job_cells}
+
+
+def apply_events(nb, job: dict, result) -> dict:
+    """Write the runner's events into ``nb`` as outputs; return the report for autograde.py."""
+    by_index = {}
+    expected = [c["index"] for c in job["cells"]]
+    forged = result.corrupted
+    for event in result.events:
+        if event.get("event") != "cell":
+            continue
+        position = len(by_index)
+        if position >= len(expected) or event.get("index") != expected[position]:
+            forged = "the grader's result stream was tampered with (events out of order or repeated)"
+            break
+        by_index[event["index"]] = event
+    findings, stopped_at = [], None
+    for job_cell in job["cells"]:
+        cell = nb.cells[job_cell["index"]]
+        cell.outputs = []
+        event = by_index.get(job_cell["index"])
+        if event is None:
+            stopped_at = job_cell["index"] if stopped_at is None else stopped_at
+            if job_cell["kind"] == "test":
+                reason = result.problem or forged or "the notebook stopped before this cell"
+                cell.outputs.append(new_output("error", ename="NotRun", evalue=reason,
+                                               traceback=[f"NotRun: these tests did not run: {reason}"]))
+            continue
+        text = str(event.get("output", ""))
+        if text:
+            cell.outputs.append(new_output("stream", name="stdout", text=text))
+        error = event.get("error")
+        if error:
+            cell.outputs.append(new_output("error", ename=str(error.get("ename", "Error")),
+                                           evalue=str(error.get("evalue", "")),
+                                           traceback=[str(t) for t in error.get("traceback", [])]))
+        where = f"test cell {job_cell.get('grade_id')}" if job_cell["kind"] == "test" else \
+            f"cell {job_cell['index']}"
+        findings += [f"{where}: {f}" for f in event.get("findings", [])]
+    done = next((e for e in result.events if e.get("event") == "done"), None)
+    refused = list(done.get("refused", [])) if done else []
+    def failed_with(ename):
+        return [c["index"] for c in job["cells"]
+                if (by_index.get(c["index"], {}).get("error") or {}).get("ename") == ename]
+
+    timeouts, out_of_memory = failed_with("CellTimeoutError"), failed_with("MemoryError")
+    return {"findings": findings, "refused": refused, "forged": forged,
+            "timed_out": result.timed_out, "cell_timeouts": timeouts, "out_of_memory": out_of_memory,
+            "problem": result.problem, "stopped_at": stopped_at, "sandboxed": result.sandboxed,
+            "returncode": result.returncode, "seconds": round(result.seconds, 2),
+            "log": result.log[-1500:] if result.problem else ""}
+
+
+def _stopped_at(job: dict, result):
+    """The job cell during which the runner's process died, or None (it finished, or the
+    result stream is unusable)."""
+    if not result.problem or result.corrupted:
+        return None
+    done = {e.get("index") for e in result.events if e.get("event") == "cell"}
+    return next((c for c in job["cells"] if c["index"] not in done), None)
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Execute the notebook with runner.py in the sandbox (instead of nbgrader's Execute)."""
+
+    course_root = Unicode(help="the (scratch) course directory holding solutions/").tag(config=True)
+    report_dir = Unicode(help="where to write <student>.json reports").tag(config=True)
+    work_dir = Unicode(help="where the sandboxes' private working folders go").tag(config=True)
+    protected = List(Unicode(), help="paths student code must never read").tag(config=True)
+    cell_timeout = Integer(120, help="seconds one cell may run").tag(config=True)
+    notebook_timeout = Integer(600, help="seconds the whole notebook may run").tag(config=True)
+    memory_mb = Integer(4096, help="memory limit of the notebook's process (MB)").tag(config=True)
+    crash_retries = Integer(2, help="times to re-run a notebook without the cell that "
+                                    "killed its process").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        student, assignment, notebook = info["student"], info["assignment"], info["notebook"]
+        source = nbformat.read(Path(self.course_root) / "solutions" / assignment / f"{notebook}.ipynb",
+                               as_version=4)
+        job = build_job(nb, grading_plan(source))
+        limits = Limits(cell_timeout=self.cell_timeout, notebook_timeout=self.notebook_timeout,
+                        memory_mb=self.memory_mb)
+        workdir = Path(self.work_dir) / student
+        crashed = []
+        for attempt in range(1 + self.crash_retries):
+            result = run_sandboxed(job, workdir / f"run{attempt}", limits, protected=self.protected,
+                                   log=self.log)
+            stopped = _stopped_at(job, result)
+            if stopped is None or result.timed_out or attempt == self.crash_retries:
+                break
+            # The process died in this cell: grade the rest as if it had raised an error.
+            crashed.append(stopped["index"])
+            stopped["skip"] = (f"this cell stopped the notebook's process ({result.problem}); "
+                               "it was skipped so that the other exercises could be graded")
+        report = apply_events(nb, job, result)
+        report["crashed_cells"] = crashed
+        report_path = Path(self.report_dir) / f"{student}.json"
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps(report, indent=1))
+        return nb, resources

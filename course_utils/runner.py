@@ -1,0 +1,316 @@
+"""Run one submission's cells for grading: ``python -m course_utils.runner`` (in the sandbox).
+
+The parent (sandbox.py) writes a *job* as JSON to this process's standard input and reads
+one JSON line per *event* from the file descriptor named by ``COURSE_RESULTS_FD``. The job:
+
+    {"setup": [source, ...],           # the instructor's setup cells (from solutions/)
+     "cells": [{"index": i, "kind": "student" | "test", "source": str,
+                "grade_id": str, "torch_allowed": bool}, ...],
+     "answer_names": [name, ...],      # what the solution cells define (functions, answers)
+     "cell_timeout": seconds, "max_output": characters per cell, "memory_mb": int,
+     "writable": [path, ...], "protected": [path, ...], "readable": [path, ...]}
+
+How the tests are kept honest (see guard.py for the mechanisms):
+
+- the instructor's setup cells run first, in a private namespace, before any student code;
+- student cells run through IPython, as in Jupyter; after each one, anything it replaced
+  in numpy, torch, course_utils or builtins is put back and reported;
+- a test cell does not run through IPython (whose hooks the student can rewire) but with
+  ``exec`` in a namespace reset for each test: the pristine setup names plus the student's
+  answers (``answer_names``) and nothing else, so a student's global ``check_close`` or
+  ``len`` never reaches a test (what the test defines is copied to the student's namespace
+  afterwards, as in Jupyter);
+- a test that finds state replaced *while it ran*, or PyTorch called by the student where
+  the exercise forbids it, fails with a message saying so.
+
+A job cell with ``"skip": reason`` is not run (it stopped the process in an earlier run).
+
+Events: ``{"event": "cell", "index", "kind", "output", "error", "findings"}`` per cell
+(``"passed"`` too for a test), then ``{"event": "done"}``. ``error`` is ``None`` or
+``{"ename", "evalue", "traceback": [lines]}``; a test's traceback is only the failure
+message, never the test's code.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import io
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import types
+
+
+class CellTimeout(BaseException):
+    """A cell ran past the time limit (BaseException: ``except Exception`` does not catch it)."""
+
+
+class _Capture(io.TextIOBase):
+    """A text stream that keeps the first ``limit`` characters written to it."""
+
+    def __init__(self, limit: int):
+        self.limit, self.parts, self.size, self.dropped = limit, [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = self.limit - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+        self.size += min(len(text), max(room, 0))
+        self.dropped += max(len(text) - max(room, 0), 0)
+        return len(text)
+
+    def text(self) -> str:
+        note = f"\n... [{self.dropped} more characters of output not kept]\n" if self.dropped else ""
+        return "".join(self.parts) + note
+
+
+def _on_alarm(signum, frame):
+    raise CellTimeout()
+
+
+class Runner:
+    def __init__(self, job: dict, emit):
+        self.job, self.emit = job, emit
+        self.cell_timeout = int(job.get("cell_timeout", 120))
+        self.max_output = int(job.get("max_output", 20000))
+
+    # -- set-up, before any student code ------------------------------------------------
+    def start(self):
+        from IPython.core.interactiveshell import InteractiveShell
+        from traitlets.config import Config
+
+        from . import checks, guard
+        from .cells import exercise_names
+
+        config = Config()
+        config.HistoryManager.enabled = False
+        config.InteractiveShell.colors = "NoColor"
+        config.InteractiveShell.xmode = "Plain"
+        self.shell = InteractiveShell.instance(config=config)
+        # The tests' namespace. Functions the setup cells define (test helpers) have it as
+        # their globals, so before each test it is reset to the pristine setup names plus
+        # the student's answers.
+        self.test_ns = {"__name__": "__main__", "__builtins__": builtins}
+        setup_codes = []
+        for i, source in enumerate(self.job["setup"]):
+            code = compile(self.shell.transform_cell(source), f"<setup cell {i}>", "exec")
+            setup_codes.append(code)
+            exec(code, self.test_ns)
+        self.setup_names = dict(self.test_ns)
+        self._close_figures()
+        self.checks = checks
+        self.state = guard.StateGuard()
+        self.torch = guard.TorchWatch()
+        for code in setup_codes:
+            self.torch.trust(code)
+        self.borrowed_answer, self.exercise_names = guard.borrowed_answer, exercise_names
+        self.hooks = self._shell_hooks()
+        self.attempts: list[str] = []
+        self.allow_hooks = guard.install_audit_hook(
+            self.job.get("writable", [os.getcwd()]), self.job.get("protected", []),
+            self.job.get("readable", []), self.attempts)
+
+    # -- the cells -------------------------------------------------------------------------
+    def _timed(self, run):
+        """Run ``run()`` under the cell time limit, capturing stdout and stderr; return
+        ``(output, what run returned or CellTimeout)``. Nothing else happens until the
+        builtins are restored: the student's code may have replaced ``isinstance``."""
+        capture = _Capture(self.max_output)
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = capture
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.cell_timeout)
+        outcome = None
+        try:
+            outcome = run()
+        except CellTimeout:
+            outcome = CellTimeout
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.replaced_builtins = self.state.restore_builtins()
+            sys.stdout, sys.stderr = saved
+        return capture.text(), outcome
+
+    def _timeout_error(self) -> dict:
+        return {"ename": "CellTimeoutError", "evalue": f"the cell ran longer than {self.cell_timeout} s",
+                "traceback": [f"CellTimeoutError: the cell ran longer than {self.cell_timeout} s "
+                              "and was stopped (an infinite loop?)"]}
+
+    def _set_profile(self, hook) -> None:
+        self.allow_hooks[0] = True
+        try:
+            sys.setprofile(hook)
+        finally:
+            self.allow_hooks[0] = False
+
+    def _close_figures(self):
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            pyplot.close("all")
+
+    def run_student_cell(self, cell: dict) -> dict:
+        def run():
+            result = self.shell.run_cell(cell["source"], store_history=False)
+            return result.error_before_exec or result.error_in_exec
+
+        output, err = self._timed(run)
+        if err is CellTimeout or isinstance(err, CellTimeout):
+            error = self._timeout_error()
+        elif err is None:
+            error = None
+        else:
+            error = {"ename": type(err).__name__, "evalue": str(err)[:2000], "traceback": []}
+        self._set_profile(None)
+        findings = self.replaced_builtins + self.state.restore() + self._rewired_shell()
+        self._close_figures()
+        return {"output": output, "error": error, "findings": findings}
+
+    def _shell_hooks(self) -> dict:
+        shell = self.shell
+        return {"IPython's input transformers were": list(shell.input_transformers_cleanup)
+                + list(shell.input_transformers_post),
+                "IPython's AST transformers were": list(shell.ast_transformers),
+                "IPython's exception handler was": [shell.custom_exceptions, shell.CustomTB]}
+
+    def _rewired_shell(self) -> list[str]:
+        """IPython hooks the cell changed (they cannot touch the tests, which do not run
+        through IPython, but trying is worth reporting)."""
+        now = self._shell_hooks()
+        changed = [f"{what} changed" for what, value in now.items()
+                   if len(value) != len(self.hooks[what]) or any(a is not b for a, b in zip(value, self.hooks[what]))]
+        self.hooks = now
+        return changed
+
+    def run_test_cell(self, cell: dict) -> dict:
+        self._set_profile(None)
+        self.state.restore()                       # the student's cells were checked already
+        del self.checks._ACTIVE_SUBSTITUTES[:]
+        user = self.shell.user_ns
+        answers = {name: user[name] for name in self.job["answer_names"] if name in user}
+        namespace = self.test_ns
+        namespace.clear()
+        namespace.update(self.setup_names)
+        namespace.update(answers)
+        before = dict(namespace)
+        code = compile(cell["source"], f"<test cell {cell['grade_id']}>", "exec")
+        watch = None if cell.get("torch_allowed") else self.torch
+        whole_cell = False
+        if watch is not None:
+            watch.trust(code)
+            watch.calls = []
+            # Watch the student's functions only while they run (the tests' own torch
+            # references would make a watched cell several times slower); a class answer
+            # is watched for the whole cell, since its methods run later.
+            for name, value in answers.items():
+                if isinstance(value, types.FunctionType):
+                    namespace[name] = self._watched(value)
+                elif isinstance(value, type) and name in cell["source"]:
+                    whole_cell = True
+
+        def run():
+            if whole_cell:
+                self._set_profile(watch.profile)
+            try:
+                exec(code, namespace)
+            except CellTimeout:
+                raise
+            except BaseException as err:  # noqa: BLE001 -- any failure fails the test
+                return err
+            finally:
+                self._set_profile(None)
+            return None
+
+        output, err = self._timed(run)
+        error = self._timeout_error() if err is CellTimeout else None if err is None else self._test_error(err)
+        # What the test defined stays visible to later cells, as in Jupyter (not the answers).
+        user.update({k: v for k, v in namespace.items()
+                     if k not in answers and (k not in before or before[k] is not v)})
+        findings = [f"while the tests ran, {change}"
+                    for change in self.replaced_builtins + self.state.restore()]
+        if watch is not None:
+            findings += [f"{call}, which this exercise forbids (write it in NumPy)" for call in watch.calls]
+            tested = set(self.exercise_names(cell["source"]))
+            findings += [why for name in self.job["answer_names"] if name in tested and name in user
+                         and (why := self.borrowed_answer(name, user[name]))]
+        if findings and error is None:
+            error = {"ename": "TamperingDetected", "evalue": "; ".join(findings),
+                     "traceback": ["TamperingDetected: these tests do not count, because "
+                                   + "; ".join(findings) + "."]}
+        self._close_figures()
+        return {"output": output, "error": error, "findings": findings, "passed": error is None}
+
+    def _watched(self, func):
+        """``func`` with the torch watch switched on while it runs. The wrapper has the
+        student's globals, so ``checks.substituted`` still reaches them."""
+        depth, profile, set_profile = [0], self.torch.profile, self._set_profile
+
+        def watched(*args, **kwargs):
+            if depth[0]:
+                return func(*args, **kwargs)
+            depth[0] += 1
+            set_profile(profile)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                set_profile(None)
+                depth[0] -= 1
+
+        wrapper = types.FunctionType(watched.__code__, func.__globals__, func.__name__,
+                                     None, watched.__closure__)
+        return functools.update_wrapper(wrapper, func)
+
+    @staticmethod
+    def _test_error(err: BaseException) -> dict:
+        render = getattr(err, "_render_traceback_", None)
+        lines = render() if callable(render) and isinstance(err, AssertionError) else \
+            [f"{type(err).__name__}: {err}"]
+        return {"ename": type(err).__name__, "evalue": str(err)[:2000],
+                "traceback": [str(line)[:4000] for line in lines][:60]}
+
+    def run(self):
+        self.start()
+        for cell in self.job["cells"]:
+            if cell.get("skip"):             # this cell killed the process in an earlier run
+                error = {"ename": "CellSkipped", "evalue": cell["skip"],
+                         "traceback": [f"CellSkipped: {cell['skip']}"]}
+                self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], "output": "",
+                           "error": error, "findings": [], "passed": False})
+                continue
+            if cell["kind"] == "test":
+                result = self.run_test_cell(cell)
+            else:
+                result = self.run_student_cell(cell)
+            self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], **result})
+        self.emit({"event": "done", "refused": list(self.attempts)})
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.read())
+    results = os.fdopen(int(os.environ.pop("COURSE_RESULTS_FD")), "w", buffering=1)
+    os.set_inheritable(results.fileno(), False)
+    dumps = json.dumps
+
+    def emit(event):
+        results.write(dumps(event) + "\n")
+        results.flush()
+
+    memory = int(job.get("memory_mb", 0)) * 1024 ** 2
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    started = time.perf_counter()
+    Runner(job, emit).run()
+    print(f"runner finished in {time.perf_counter() - started:.1f} s", file=sys.__stderr__)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
