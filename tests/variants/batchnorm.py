@@ -10,6 +10,10 @@ forward is wrong in training mode, they compare the backward passes with the num
 gradient of that forward, so a wrong forward whose backward passes are consistent with it
 loses the forward's points only: the wrong forward variants that change the training output
 come with such consistent backward passes.
+
+Every batchnorm_forward below raises ValueError for N = 1 in training mode, as torch does and the
+exercise asks, except the variant registered for forgetting that check: each wrong variant makes
+one mistake only, so the test that catches it is the one meant to.
 """
 
 import numpy as np
@@ -24,6 +28,8 @@ variants = Registry()
                 common=True, message="unbiased variance (ddof=1)")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     bn_state.setdefault("running_mean", np.zeros(D))
     bn_state.setdefault("running_var", np.ones(D))
     if not train:
@@ -54,6 +60,8 @@ def batchnorm_backward_alt(dout, cache):
                 message="running statistics in training mode")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     bn_state.setdefault("running_mean", np.zeros(D))
     bn_state.setdefault("running_var", np.ones(D))
     ivar = 1 / np.sqrt(bn_state["running_var"] + eps)
@@ -80,6 +88,8 @@ def batchnorm_backward_alt(dout, cache):
                 message="biased batch variance in the running estimate")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     if not train:
@@ -99,6 +109,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
                 message="momentum on the old value")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     if not train:
@@ -117,6 +129,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 @variants.wrong("batchnorm_forward", "batch statistics at test time", message="test batch's statistics")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     mu = x.mean(axis=0)
@@ -135,6 +149,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
                 message="must stay unchanged")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     mu = x.mean(axis=0)
@@ -157,6 +173,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
                 message="forgot to update the running mean")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     running_mean = bn_state.setdefault("running_mean", np.zeros(D))
     running_var = bn_state.setdefault("running_var", np.ones(D))
     if not train:
@@ -175,6 +193,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 @variants.wrong("batchnorm_forward", "ignores the momentum argument (always 0.1)")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     if not train:
@@ -194,6 +214,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
                 message="forgot eps inside the square root")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     if not train:
@@ -213,6 +235,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     eps = 1e-5
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     if not train:
@@ -231,6 +255,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 @variants.wrong("batchnorm_forward", "starts the running variance at zeros instead of ones")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.zeros(D)
     if not train:
@@ -249,6 +275,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 @variants.wrong("batchnorm_forward", "centres x in place", message="in place")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     if not train:
@@ -265,6 +293,87 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, xmu.copy(), ivar, sqrtvar, gamma)
 
 
+@variants.wrong("batchnorm_forward", "no check for a single example in training (silent inf / NaN)",
+                message="raise ValueError when train is True and N == 1")
+def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
+    N, D = x.shape
+    if "running_mean" not in bn_state:
+        bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
+    if not train:
+        return gamma * (x - bn_state["running_mean"]) / np.sqrt(bn_state["running_var"] + eps) + beta, None
+    mu = x.mean(axis=0)
+    xmu = x - mu
+    var = (xmu ** 2).mean(axis=0)
+    sqrtvar = np.sqrt(var + eps)
+    ivar = 1 / sqrtvar
+    xhat = xmu * ivar
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bn_state["running_mean"] = (1 - momentum) * bn_state["running_mean"] + momentum * mu
+        bn_state["running_var"] = (1 - momentum) * bn_state["running_var"] + momentum * var * N / (N - 1)
+    return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
+
+
+@variants.wrong("batchnorm_forward", "no check for N = 1: N / (N - 1) raises ZeroDivisionError",
+                message="got 'ZeroDivisionError'")
+def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
+    N, D = x.shape
+    if "running_mean" not in bn_state:
+        bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
+    if not train:
+        return gamma * (x - bn_state["running_mean"]) / np.sqrt(bn_state["running_var"] + eps) + beta, None
+    mu = x.mean(axis=0)
+    xmu = x - mu
+    var = (xmu ** 2).mean(axis=0)
+    ivar = 1 / np.sqrt(var + eps)
+    xhat = xmu * ivar
+    unbiased = N / (N - 1)
+    bn_state["running_mean"] = (1 - momentum) * bn_state["running_mean"] + momentum * mu
+    bn_state["running_var"] = (1 - momentum) * bn_state["running_var"] + momentum * unbiased * var
+    return gamma * xhat + beta, (xhat, xmu, ivar, np.sqrt(var + eps), gamma)
+
+
+@variants.wrong("batchnorm_forward", "running variance from var + eps (the variable under the square root)",
+                message="eps only goes under the square root")
+def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
+    N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
+    if "running_mean" not in bn_state:
+        bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
+    if not train:
+        return gamma * (x - bn_state["running_mean"]) / np.sqrt(bn_state["running_var"] + eps) + beta, None
+    mu = x.mean(axis=0)
+    xmu = x - mu
+    var_eps = (xmu ** 2).mean(axis=0) + eps
+    sqrtvar = np.sqrt(var_eps)
+    ivar = 1 / sqrtvar
+    xhat = xmu * ivar
+    bn_state["running_mean"] = (1 - momentum) * bn_state["running_mean"] + momentum * mu
+    bn_state["running_var"] = (1 - momentum) * bn_state["running_var"] + momentum * var_eps * N / (N - 1)
+    return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
+
+
+@variants.wrong("batchnorm_forward", "forgets eps at test time only",
+                message="forgot eps inside the square root at test time")
+def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
+    N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
+    if "running_mean" not in bn_state:
+        bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
+    if not train:
+        return gamma * (x - bn_state["running_mean"]) / np.sqrt(bn_state["running_var"]) + beta, None
+    mu = x.mean(axis=0)
+    xmu = x - mu
+    var = (xmu ** 2).mean(axis=0)
+    sqrtvar = np.sqrt(var + eps)
+    ivar = 1 / sqrtvar
+    xhat = xmu * ivar
+    bn_state["running_mean"] = (1 - momentum) * bn_state["running_mean"] + momentum * mu
+    bn_state["running_var"] = (1 - momentum) * bn_state["running_var"] + momentum * var * N / (N - 1)
+    return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
+
+
 @variants.correct("batchnorm_forward", "dict cache storing x, np.std, in-place running updates; "
                                        "backward passes recompute from x")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
@@ -272,6 +381,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     if not bn_state:
         bn_state.update(running_mean=np.zeros(D), running_var=np.ones(D))
     if train:
+        if N == 1:
+            raise ValueError("need at least 2 examples in training mode")
         mu, std = np.mean(x, axis=0), np.std(x, axis=0)
         bn_state["running_mean"] *= 1 - momentum
         bn_state["running_mean"] += momentum * mu
@@ -309,6 +420,8 @@ def batchnorm_backward_alt(dout, cache):
 @variants.correct("batchnorm_forward", "loop over features, cache (x, mu, var, gamma, eps)")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
+    if N < 2 and train:
+        raise ValueError(f"N = {N}")
     if "running_mean" not in bn_state:
         bn_state["running_mean"] = np.zeros(D)
         bn_state["running_var"] = np.ones(D)
@@ -416,6 +529,8 @@ def batchnorm_backward(dout, cache):
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     global _last
     N, D = x.shape
+    if train and N == 1:
+        raise ValueError("N = 1")
     if "running_mean" not in bn_state:
         bn_state["running_mean"], bn_state["running_var"] = np.zeros(D), np.ones(D)
     if not train:

@@ -78,6 +78,11 @@ def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return np.random.default_rng(0).normal(0.0, std, size=(fan_in, fan_out))
 
 
+@variants.wrong("small_normal_init", "one random row, tiled over all rows", message="equal to their neighbour")
+def small_normal_init(fan_in, fan_out, rng, std=0.01):
+    return np.tile(rng.normal(0.0, std, size=fan_out), (fan_in, 1))
+
+
 @variants.correct("small_normal_init", "standard normal times std, drawn flat")
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return std * rng.standard_normal(fan_in * fan_out).reshape(fan_in, fan_out)
@@ -119,6 +124,12 @@ def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, gain * np.sqrt(6.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
+@variants.wrong("xavier_uniform", "one random row broadcast over all rows", message="equal to their neighbour")
+def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
+    a = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    return np.zeros((fan_in, fan_out)) + rng.uniform(-a, a, size=fan_out)
+
+
 @variants.correct("xavier_uniform", "sqrt(3) * std bound, 2 * random - 1")
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     bound = np.sqrt(3.0) * gain * np.sqrt(2.0 / (fan_in + fan_out))
@@ -152,6 +163,11 @@ def xavier_normal(fan_in, fan_out, rng, gain=1.0):
 @variants.wrong("xavier_normal", "LeCun normal 1/fan_in", message="used 1/fan_in (LeCun)")
 def xavier_normal(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, gain * np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
+
+
+@variants.wrong("xavier_normal", "gain squared (gain applied to the variance and the std)")
+def xavier_normal(fan_in, fan_out, rng, gain=1.0):
+    return rng.normal(0.0, gain ** 2 * np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
 @variants.correct("xavier_normal", "draws torch's (fan_out, fan_in) layout and transposes")
@@ -192,6 +208,11 @@ def he_normal(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_out, fan_in))
 
 
+@variants.wrong("he_normal", "one random column broadcast over all columns", message="equal to their neighbour")
+def he_normal(fan_in, fan_out, rng):
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, 1)) * np.ones((1, fan_out))
+
+
 @variants.correct("he_normal", "torch.nn.init.kaiming_normal_ with a generator seeded from rng")
 def he_normal(fan_in, fan_out, rng):
     g = torch.Generator().manual_seed(int(rng.integers(2 ** 62)))
@@ -229,6 +250,12 @@ def he_uniform(fan_in, fan_out, rng):
 @variants.wrong("he_uniform", "normal distribution with He's std", message="normal distribution")
 def he_uniform(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+
+
+@variants.wrong("he_uniform", "one random row broadcast over all rows", message="equal to their neighbour")
+def he_uniform(fan_in, fan_out, rng):
+    a = np.sqrt(6.0 / fan_in)
+    return np.zeros((fan_in, fan_out)) + rng.uniform(-a, a, size=fan_out)
 
 
 @variants.correct("he_uniform", "sqrt(3) times He's std, keyword arguments")
@@ -317,6 +344,20 @@ def layer_stats(x, weights, activation):
 
 
 variants.also(_act)   # the variant uses the helper above
+
+
+@variants.wrong("layer_stats", "sigmoid written as (tanh(z) + 1) / 2 (it is (tanh(z / 2) + 1) / 2)")
+def layer_stats(x, weights, activation):
+    table = {None: lambda z: z, "relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
+             "sigmoid": lambda z: (np.tanh(z) + 1) / 2}
+    if not callable(activation) and activation not in table:
+        raise ValueError(f"unknown activation {activation!r}")
+    f = activation if callable(activation) else table[activation]
+    stats, h = [], x
+    for W in weights:
+        h = f(h @ W)
+        stats.append((h.mean(), h.std()))
+    return stats
 
 
 @variants.wrong("layer_stats", "torch layout: h @ W.T", message="raised ValueError")

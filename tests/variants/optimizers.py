@@ -161,6 +161,12 @@ def adagrad(w, dw, state, lr, eps=1e-10):
     return w - lr * dw / (state["G"] + eps)
 
 
+@variants.wrong("adagrad", "accumulator starts at eps instead of 0, no eps in the denominator")
+def adagrad(w, dw, state, lr, eps=1e-10):
+    state["G"] = state.get("G", eps) + dw ** 2
+    return w - lr * dw / np.sqrt(state["G"])
+
+
 @variants.correct("adagrad", "in-place accumulation with np.add and np.divide")
 def adagrad(w, dw, state, lr, eps=1e-10):
     acc = state.setdefault("acc", np.zeros(np.shape(w)))
@@ -198,6 +204,15 @@ def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
 @variants.wrong("rmsprop", "default alpha 0.9 (Hinton's lecture value)")
 def rmsprop(w, dw, state, lr, alpha=0.9, eps=1e-8):
     state["s"] = alpha * state.get("s", 0.0) + (1 - alpha) * dw ** 2
+    return w - lr * dw / (np.sqrt(state["s"]) + eps)
+
+
+@variants.wrong("rmsprop", "average started at the first dw**2 instead of 0", message="started s at dw**2")
+def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
+    if "s" not in state:
+        state["s"] = dw ** 2
+    else:
+        state["s"] = alpha * state["s"] + (1 - alpha) * dw ** 2
     return w - lr * dw / (np.sqrt(state["s"]) + eps)
 
 
@@ -261,6 +276,24 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * (state["m"] / (1 - beta2 ** t)) / (np.sqrt(state["v"] / (1 - beta1 ** t)) + eps)
 
 
+@variants.wrong("adam", "the paper's 'efficient' form: bias corrections folded into lr, eps added to sqrt(v)",
+                message="the paper's 'efficient' form")
+def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"] = state.get("t", 0) + 1
+    state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * dw
+    state["v"] = beta2 * state.get("v", 0.0) + (1 - beta2) * dw ** 2
+    lr_t = lr * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    return w - lr_t * state["m"] / (np.sqrt(state["v"]) + eps)
+
+
+@variants.wrong("adam", "m and v overwritten by their bias-corrected values")
+def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"] = state.get("t", 0) + 1
+    state["m"] = (beta1 * state.get("m", 0.0) + (1 - beta1) * dw) / (1 - beta1 ** t)
+    state["v"] = (beta2 * state.get("v", 0.0) + (1 - beta2) * dw ** 2) / (1 - beta2 ** t)
+    return w - lr * state["m"] / (np.sqrt(state["v"]) + eps)
+
+
 @variants.correct("adam", "torch's folded form: step size lr / bc1, denominator sqrt(v) / sqrt(bc2) + eps")
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     if not state:
@@ -308,6 +341,11 @@ def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=
     return adam(w, dw, state, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
 
 
+@variants.wrong("adamw", "forgets to pass beta1, beta2 and eps on to adam")
+def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+    return adam(w - lr * weight_decay * w, dw, state, lr=lr)
+
+
 @variants.correct("adamw", "inline Adam, decay term added to the step")
 def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
     t = state["t"] = state.get("t", 0) + 1
@@ -337,6 +375,11 @@ def step_decay(lr0, epoch, drop=0.5, every=10):
 @variants.wrong("step_decay", "multiplies instead of powering", message="multiplied by drop instead of raising")
 def step_decay(lr0, epoch, drop=0.5, every=10):
     return lr0 * drop * (epoch // every)
+
+
+@variants.wrong("step_decay", "rounds up: math.ceil(epoch / every)")
+def step_decay(lr0, epoch, drop=0.5, every=10):
+    return lr0 * drop ** math.ceil(epoch / every)
 
 
 @variants.correct("step_decay", "loop halving every `every` epochs, math.floor")
@@ -417,6 +460,11 @@ def cosine_annealing(lr0, t, T, lr_min=0):
 @variants.wrong("cosine_annealing", "forgot to halve", message="forgot to halve")
 def cosine_annealing(lr0, t, T, lr_min=0):
     return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / T))
+
+
+@variants.wrong("cosine_annealing", "T - 1 in the cosine (reaches lr_min one step early)")
+def cosine_annealing(lr0, t, T, lr_min=0):
+    return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / (T - 1))) / 2
 
 
 @variants.correct("cosine_annealing", "cos^2 form")
@@ -584,6 +632,78 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
+@variants.wrong("lr_range_test", "stops on stop_factor times the first loss, not the best one")
+def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
+                  stop_factor=4.0, **hyper):
+    params = {k: np.array(v, dtype=float) for k, v in params.items()}
+    states = {k: {} for k in params}
+    lrs, losses = [], []
+    for i, lr in enumerate(np.geomspace(lr_min, lr_max, num_steps)):
+        loss, grads = loss_and_grad(params, batches[i % len(batches)])
+        lrs.append(lr)
+        losses.append(loss)
+        if not np.isfinite(loss) or loss > stop_factor * losses[0]:
+            break
+        for k in params:
+            params[k] = rule(params[k], grads[k], states[k], lr=lr, **hyper)
+    return np.array(lrs), np.array(losses)
+
+
+@variants.wrong("lr_range_test", "exponent i / num_steps: never reaches lr_max", message="lrs is wrong")
+def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
+                  stop_factor=4.0, **hyper):
+    params = {k: np.array(v, dtype=float) for k, v in params.items()}
+    states = {k: {} for k in params}
+    lrs, losses, best = [], [], np.inf
+    for i in range(num_steps):
+        lr = lr_min * (lr_max / lr_min) ** (i / num_steps)
+        loss, grads = loss_and_grad(params, batches[i % len(batches)])
+        lrs.append(lr)
+        losses.append(loss)
+        if not np.isfinite(loss) or loss > stop_factor * best:
+            break
+        best = min(best, loss)
+        for k in params:
+            params[k] = rule(params[k], grads[k], states[k], lr=lr, **hyper)
+    return np.array(lrs), np.array(losses)
+
+
+@variants.wrong("lr_range_test", "does not pass **hyper on to the rule (momentum is lost)")
+def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
+                  stop_factor=4.0, **hyper):
+    params = {k: np.array(v, dtype=float) for k, v in params.items()}
+    states = {k: {} for k in params}
+    lrs, losses, best = [], [], np.inf
+    for i, lr in enumerate(np.geomspace(lr_min, lr_max, num_steps)):
+        loss, grads = loss_and_grad(params, batches[i % len(batches)])
+        lrs.append(lr)
+        losses.append(loss)
+        if not np.isfinite(loss) or loss > stop_factor * best:
+            break
+        best = min(best, loss)
+        for k in params:
+            params[k] = rule(params[k], grads[k], states[k], lr=lr)
+    return np.array(lrs), np.array(losses)
+
+
+@variants.wrong("lr_range_test", "ignores stop_factor (always 4)")
+def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
+                  stop_factor=4.0, **hyper):
+    params = {k: np.array(v, dtype=float) for k, v in params.items()}
+    states = {k: {} for k in params}
+    lrs, losses, best = [], [], np.inf
+    for i, lr in enumerate(np.geomspace(lr_min, lr_max, num_steps)):
+        loss, grads = loss_and_grad(params, batches[i % len(batches)])
+        lrs.append(lr)
+        losses.append(loss)
+        if not np.isfinite(loss) or loss > 4.0 * best:
+            break
+        best = min(best, loss)
+        for k in params:
+            params[k] = rule(params[k], grads[k], states[k], lr=lr, **hyper)
+    return np.array(lrs), np.array(losses)
+
+
 @variants.correct("lr_range_test", "lr multiplied by a constant factor, itertools.cycle over batches")
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
@@ -654,6 +774,28 @@ def suggest_lr(lrs, losses, beta=0.9):
         out.append(avg / (1 - beta ** (i + 1)))
     out = np.array(out)
     return float(lrs[np.argmin(np.where(np.isfinite(out), out, np.inf))] / 10), out
+
+
+@variants.wrong("suggest_lr", "keeps the last of tied minima (<= in a search loop)",
+                message="tie for the smallest smoothed loss")
+def suggest_lr(lrs, losses, beta=0.9):
+    smoothed, avg, best, best_i = [], 0.0, np.inf, 0
+    for i, loss in enumerate(losses):
+        avg = beta * avg + (1 - beta) * loss
+        smoothed.append(avg / (1 - beta ** (i + 1)))
+        if np.isfinite(smoothed[-1]) and smoothed[-1] <= best:
+            best, best_i = smoothed[-1], i
+    return float(lrs[best_i] / 10), np.array(smoothed)
+
+
+@variants.wrong("suggest_lr", "average started at the first loss instead of 0, no bias correction")
+def suggest_lr(lrs, losses, beta=0.9):
+    smoothed, avg = [], losses[0]
+    for loss in losses:
+        avg = beta * avg + (1 - beta) * loss
+        smoothed.append(avg)
+    smoothed = np.array(smoothed)
+    return float(lrs[np.argmin(np.where(np.isfinite(smoothed), smoothed, np.inf))] / 10), smoothed
 
 
 @variants.correct("suggest_lr", "closed-form weights, nanargmin")

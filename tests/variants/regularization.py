@@ -104,6 +104,15 @@ def l1_penalty(params, lam):
     return loss, {k: np.sign(w) for k, w in params.items()}
 
 
+@variants.wrong("l1_penalty", "writes the subgradients into params", message="modified its input")
+def l1_penalty(params, lam):
+    loss = lam * sum(np.sum(np.abs(w)) for w in params.values())
+    for k in params:
+        np.sign(params[k], out=params[k])
+        params[k] *= lam
+    return loss, params
+
+
 @variants.correct("l1_penalty", "1-norms and copysign with a zero mask")
 def l1_penalty(params, lam):
     loss = lam * sum(np.linalg.norm(w.ravel(), 1) for w in params.values())
@@ -122,6 +131,19 @@ def dropout_forward(x, p, train, rng):
     if p == 0:
         return np.zeros_like(x), np.zeros(x.shape)
     mask = (rng.random(x.shape) < p) / p
+    return x * mask, mask
+
+
+@variants.wrong("dropout_forward", "keep mask drawn with rng.random < p (p as the keep probability), "
+                                   "survivors scaled by 1/(1 - p)", message="KEEPING")
+def dropout_forward(x, p, train, rng):
+    if not 0 <= p <= 1:
+        raise ValueError(p)
+    if not train:
+        return x, None
+    if p == 1:
+        return np.zeros_like(x), np.zeros(x.shape)
+    mask = (rng.random(x.shape) < p) / (1 - p)
     return x * mask, mask
 
 
@@ -275,6 +297,29 @@ def dropout_backward(dout, cache):
     return dout * (np.random.random(dout.shape) >= p) / (1 - p)
 
 
+@variants.wrong("dropout_backward", "caches out and rebuilds the mask as out != 0 (wrong where x == 0)",
+                message="even where x == 0")
+def dropout_forward(x, p, train, rng):
+    if not 0 <= p <= 1:
+        raise ValueError(p)
+    if not train:
+        return x, None
+    if p == 1:
+        return np.zeros_like(x), (np.zeros_like(x), p)
+    out = x * (rng.random(x.shape) >= p) / (1 - p)
+    return out, (out, p)
+
+
+@variants.also
+def dropout_backward(dout, cache):
+    if cache is None:
+        return dout
+    out, p = cache
+    if p == 1:
+        return np.zeros_like(dout)
+    return dout * (out != 0) / (1 - p)
+
+
 @variants.wrong("dropout_backward", "returns dout unchanged", message="returned dout unchanged")
 def dropout_backward(dout, cache):
     return dout
@@ -386,6 +431,23 @@ def spatial_dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
+@variants.wrong("spatial_dropout_forward", "rescales by (1 - p) at test time as well", message="at test time")
+def spatial_dropout_forward(x, p, train, rng):
+    if not train:
+        return x * (1 - p), None
+    mask = (rng.random(x.shape[:2] + (1,)) >= p) / (1 - p)
+    return x * mask, mask
+
+
+@variants.wrong("spatial_dropout_forward", "draws from the global np.random instead of rng",
+                message="the same seed gives the same output")
+def spatial_dropout_forward(x, p, train, rng):
+    if not train:
+        return x, None
+    mask = (np.random.random(x.shape[:2] + (1,)) >= p) / (1 - p)
+    return x * mask, mask
+
+
 @variants.wrong("spatial_dropout_backward", "forgets 1/(1 - p) in backward", common=True,
                 message="forgot to divide by (1 - p) in backward")
 def spatial_dropout_forward(x, p, train, rng):
@@ -400,6 +462,23 @@ def spatial_dropout_backward(dout, cache):
     if cache is None:
         return dout
     return dout * cache
+
+
+@variants.wrong("spatial_dropout_backward", "caches out and rebuilds the mask as out != 0 (wrong where x == 0)",
+                message="even where x == 0")
+def spatial_dropout_forward(x, p, train, rng):
+    if not train:
+        return x, None
+    out = x * (rng.random(x.shape[:2] + (1,)) >= p) / (1 - p)
+    return out, (out, p)
+
+
+@variants.also
+def spatial_dropout_backward(dout, cache):
+    if cache is None:
+        return dout
+    out, p = cache
+    return dout * (out != 0) / (1 - p)
 
 
 @variants.wrong("spatial_dropout_backward", "returns dout unchanged", message="returned dout unchanged")
@@ -475,6 +554,13 @@ def dropconnect_forward(x, W, b, p, train, rng):
 @variants.wrong("dropconnect_forward", "p taken as the keep probability", message="KEEPING")
 def dropconnect_forward(x, W, b, p, train, rng):
     mask = (rng.random(W.shape) < p) / p if train else np.ones(W.shape)
+    return x @ (W * mask) + b, (x, W * mask, mask)
+
+
+@variants.wrong("dropconnect_forward", "draws the weight mask from the global np.random",
+                message="the same seed gives the same output")
+def dropconnect_forward(x, W, b, p, train, rng):
+    mask = (np.random.random(W.shape) >= p) / (1 - p) if train else np.ones(W.shape)
     return x @ (W * mask) + b, (x, W * mask, mask)
 
 
@@ -602,6 +688,13 @@ class BestOnAnyDecrease(_Base):
         return self.bad >= self.patience
 
 
+class RelativeMinDelta(_Base):
+    """min_delta read as a fraction of best_loss (a relative threshold) instead of an absolute one."""
+
+    def improves(self, val_loss):
+        return val_loss < self.best_loss * (1 - self.min_delta)
+
+
 class SharedHistory:
     history = []                       # a class attribute: shared by every instance
 
@@ -638,6 +731,24 @@ class HistoryBased:
         return epoch - self.best_epoch >= self.patience
 
 
+class WaitCounter:
+    """Correct, Keras style: best_loss None before the first epoch, a wait counter, >= on the 'no gain' test."""
+
+    def __init__(self, patience, min_delta=0.0):
+        self.patience, self.min_delta = patience, min_delta
+        self.best_loss, self.best_epoch = None, None
+        self.wait, self.epochs_seen = 0, 0
+
+    def step(self, val_loss):
+        epoch = self.epochs_seen
+        self.epochs_seen += 1
+        if self.best_loss is not None and val_loss >= self.best_loss - self.min_delta:
+            self.wait += 1
+            return self.wait >= self.patience
+        self.best_loss, self.best_epoch, self.wait = val_loss, epoch, 0
+        return False
+
+
 variants.wrong_values("EarlyStopping", "an equal loss counts as an improvement", common=True,
                       message="an equal loss is not an improvement", EarlyStopping=TiesImprove)
 variants.wrong_values("EarlyStopping", "ignores min_delta", EarlyStopping=IgnoresMinDelta)
@@ -648,10 +759,13 @@ variants.wrong_values("EarlyStopping", "stops one epoch late (> patience)", Earl
 variants.wrong_values("EarlyStopping", "counts epochs from 1", message="counted from 0",
                       EarlyStopping=CountsFromOne)
 variants.wrong_values("EarlyStopping", "updates best_loss on any decrease", EarlyStopping=BestOnAnyDecrease)
+variants.wrong_values("EarlyStopping", "min_delta as a relative threshold", EarlyStopping=RelativeMinDelta)
 variants.wrong_values("EarlyStopping", "state in a class attribute shared by all instances",
                       EarlyStopping=SharedHistory)
 variants.correct_values("EarlyStopping", "history of losses, stop when the best epoch is old",
                         EarlyStopping=HistoryBased)
+variants.correct_values("EarlyStopping", "Keras-style wait counter, best_loss None before the first epoch",
+                        EarlyStopping=WaitCounter)
 
 
 # ---------------------------------------------------------------- 7.1 multiple choice
