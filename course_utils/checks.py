@@ -179,6 +179,15 @@ def _known_mistake(got, expected, mistakes, rtol, atol) -> str | None:
     return None
 
 
+def _two_numbers(expected: float, got: float) -> tuple[str, str]:
+    """Both numbers with 6 significant digits, or with as many as it takes to tell them apart."""
+    for digits in (6, 10, 17):
+        a, b = f"{expected:.{digits}g}", f"{got:.{digits}g}"
+        if a != b:
+            break
+    return a, b
+
+
 def check_shape(name: str, got, expected_shape: tuple) -> None:
     """Check ``np.shape(got) == expected_shape`` with a hint for the usual shape mistakes."""
     arr = _as_array(name, got)
@@ -228,13 +237,15 @@ def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1
     if not np.any(bad):
         return
     if bad.ndim == 0:
-        msg = f"{name} is wrong: expected {float(expected):.6g}, got {float(got):.6g}."
+        want, have = _two_numbers(float(expected), float(got))
+        msg = f"{name} is wrong: expected {want}, got {have}."
     else:
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         err = float(np.max(np.abs(got - expected)))
+        want, have = _two_numbers(float(expected[first]), float(got[first]))
         msg = (f"{name} is wrong in {int(bad.sum())} of {bad.size} elements "
                f"{_describe_positions(bad)}.\n"
-               f"  At index {first}: expected {expected[first]:.6g}, got {got[first]:.6g}"
+               f"  At index {first}: expected {want}, got {have}"
                f" (largest absolute error {err:.3g}).")
     known = _known_mistake(got, expected, mistakes, rtol, atol)
     if known:

@@ -139,6 +139,9 @@ class StateGuard:
         for cls, (qualname, attrs) in self.classes.items():
             current = vars(cls)
             found += [f"{qualname}.{k} was replaced" for k in list(attrs) if self._replaced(attrs, current, k)]
+            # a new class attribute shadows an inherited one (Tensor.numpy lives in TensorBase)
+            found += [f"{qualname}.{k} was replaced" for k, v in current.items()
+                      if k not in attrs and _watched(v) and not k.startswith("__")]
         return found
 
     def restore_builtins(self) -> list[str]:
@@ -159,7 +162,14 @@ class StateGuard:
         handling, torch's default dtype, the working directory, ...) are put back silently.
         """
         found = self.restore_builtins()
+        # settings before attributes: torch.set_default_dtype also rebinds torch.Storage
+        now = self._process_state()
+        for key, value in self.process.items():
+            if key not in ("profile hook", "trace hook") and now.get(key) != value:
+                self._set_process_state(key, value)
         found += self.changes()
+        if not found:
+            return found
         for name, (module, attrs) in self.modules.items():
             sys.modules[name] = module
             current = vars(module)
@@ -171,10 +181,8 @@ class StateGuard:
             for k, v in attrs.items():
                 if current.get(k) is not v:
                     setattr(cls, k, v)
-        now = self._process_state()
-        for key, value in self.process.items():
-            if key not in ("profile hook", "trace hook") and now.get(key) != value:
-                self._set_process_state(key, value)
+            for k in [k for k, v in current.items() if k not in attrs and _watched(v) and not k.startswith("__")]:
+                delattr(cls, k)
         return found
 
 
@@ -336,12 +344,12 @@ def install_audit_hook(writable, protected, readable_inside_protected, attempts:
                 return
             writing = (mode is not None and any(c in str(mode) for c in "wax+")) or \
                 (mode is None and flags is not None and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+            if _inside(path, protected) and not _inside(path, readable):
+                note(f"{'write to' if writing else 'read'} {path}")
+                raise refuse(f"grading: {path} is not accessible")
             if writing and not _inside(path, writable):
                 note(f"write to {path}")
                 raise refuse(f"grading: writing {path} is not allowed (only the working directory)")
-            if _inside(path, protected) and not _inside(path, readable):
-                note(f"read {path}")
-                raise refuse(f"grading: {path} is not accessible")
         elif event in _BLOCKED:
             note(f"{_BLOCKED[event]} ({event})")
             raise refuse(f"grading: you may not {_BLOCKED[event]} while grading ({event})")

@@ -1,9 +1,11 @@
 """Interactive demos: ipywidgets controls that redraw a matplotlib figure.
 
 ``explore(draw, **controls)`` is the one helper every notebook uses. With a live widget
-frontend (JupyterLab, Binder) it shows the controls and redraws on every change; while
-grading, or where ipywidgets is unavailable, it draws the figure once with the controls'
-initial values, as a plain static figure, so the notebook also runs headless.
+frontend (JupyterLab, Binder) it shows the controls and redraws on every change. The same
+output also carries the figure for the controls' initial values as a plain image, which
+is what a viewer without widgets shows (a notebook executed headless, nbconvert's HTML, a
+repository's notebook preview). While grading, or where ipywidgets is unavailable, it
+just draws that figure once, so the notebook also runs without any frontend.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def explore(draw, **controls):
             the name is the keyword ``draw`` receives.
 
     Returns:
-        the ipywidgets container (interactive mode) or None (static mode).
+        None (so that a cell ending in ``explore(...)`` shows the demo once).
     """
     if not callable(draw):
         raise TypeError("explore: draw must be a function that draws a figure")
@@ -66,6 +68,27 @@ def explore(draw, **controls):
     for control in controls.values():
         control.observe(redraw, names="value")
     box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), out])
-    display(box)
+    display({**box._repr_mimebundle_(), **static_images(draw, values)}, raw=True)
     redraw()
-    return box
+    return None
+
+
+def static_images(draw, values: dict) -> dict:
+    """The figures ``draw(**values)`` makes, as a mime bundle of images (``image/png`` of
+    the first, ``text/html`` with all): the fallback a viewer without widgets shows."""
+    import base64
+    import io
+
+    before = set(plt.get_fignums())
+    draw(**values)
+    pngs = []
+    for number in sorted(set(plt.get_fignums()) - before):
+        buffer = io.BytesIO()
+        figure = plt.figure(number)
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        plt.close(figure)
+        pngs.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+    if not pngs:
+        return {}
+    html = "".join(f'<img src="data:image/png;base64,{png}"/>' for png in pngs)
+    return {"image/png": pngs[0], "text/html": html}

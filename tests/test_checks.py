@@ -63,6 +63,40 @@ def test_check_shape_and_equal_and_keys_and_returns():
         failure(check_returns, "f", np.ones(2), 2, "(out, cache)")
 
 
+def test_check_close_shows_enough_digits_to_tell_the_numbers_apart():
+    msg = failure(check_close, "m", np.array([-0.7928371234]), np.array([-0.7928374321]), rtol=1e-9)
+    assert "expected -0.7928374321, got -0.7928371234" in msg
+    assert "expected 2, got 3." in failure(check_close, "x", 3.0, 2.0)
+
+
+class AlwaysEqual(str):
+    """What a student might hand in to fool an equality test."""
+    def __eq__(self, other):
+        return True
+
+    __hash__ = str.__hash__
+
+    def strip(self):
+        return self
+
+    def lower(self):
+        return self
+
+
+def test_check_equal_is_not_fooled_by_a_custom_eq():
+    assert "expected 'b'" in failure(check_equal, "answer", AlwaysEqual("a"), "b")
+
+    class Yes:
+        def __eq__(self, other):
+            return True
+    for expected in ("b", 3, 2.5, True, (1, 2)):
+        failure(check_equal, "answer", Yes(), expected)
+    check_equal("count", np.int64(3), 3)
+    check_equal("flag", np.bool_(True), True)
+    check_equal("pair", (1, 2), (1, 2))
+    assert "expected True" in failure(check_equal, "flag", 1, True)
+
+
 def test_check_unchanged():
     a = np.arange(3.0)
     check_unchanged("x", a.copy(), a)

@@ -1,7 +1,7 @@
 """End to end through real nbgrader runs, for every assignment in solutions/.
 
 - the committed student notebook is exactly what ``course release`` generates;
-- the source notebook carries no outputs;
+- the source notebook carries no outputs, and runs top to bottom without an error;
 - the untouched release raises NotImplementedError at the first exercise;
 - ``course autograde`` gives the solved release full marks and the untouched release zero;
 - ``course check`` passes the solution and reports every exercise of the blank as not
@@ -72,6 +72,18 @@ def test_source_notebook_has_no_outputs(name):
     dirty = [i for i, c in enumerate(nb.cells)
              if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
     assert not dirty, f"solutions/{name} has outputs in cells {dirty}: clear them before committing"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_solution_runs_top_to_bottom_without_any_error(name, monkeypatch):
+    """Every cell, experiments included, at full length (not the shortened grading runs)."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nb = cells.read_notebook(source_of(name))
+    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                                     resources={"metadata": {"path": str(source_of(name).parent)}})
+    client.execute()            # raises CellExecutionError, naming the cell, on any error
+    shown = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert not any("\u2717" in text for text in shown), "a check in the notebook printed \u2717"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

@@ -64,6 +64,21 @@ def test_explore_draws_once_statically_without_a_widget_frontend(monkeypatch):
     plt.close("all")
 
 
+def test_static_images_of_a_draw_function_are_the_fallback_bundle():
+    def draw(n):
+        for _ in range(n):
+            plt.figure()
+            plt.plot([0, 1], [0, 1])
+
+    open_before = len(plt.get_fignums())
+    bundle = widgets.static_images(draw, {"n": 2})
+    assert set(bundle) == {"image/png", "text/html"}
+    assert bundle["text/html"].count("<img src=\"data:image/png;base64,") == 2
+    assert bundle["text/html"].startswith(f'<img src="data:image/png;base64,{bundle["image/png"]}"')
+    assert len(plt.get_fignums()) == open_before          # the figures were closed
+    assert widgets.static_images(lambda n: None, {"n": 0}) == {}
+
+
 def test_explore_validates_its_arguments():
     with pytest.raises(TypeError, match="draw must be a function"):
         widgets.explore(None, depth=ipywidgets.IntSlider())
