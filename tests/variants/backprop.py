@@ -227,6 +227,13 @@ def tanh_forward(x):
     return t, t
 
 
+@variants.wrong("tanh_forward", "(e^x - e^-x) / (e^x + e^-x) overflows for large |x|", message="magnitude up to 800")
+def tanh_forward(x):
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
+    return t, t
+
+
 @variants.correct("tanh_forward", "exponential formula, cache x, 1/cosh^2 in backward")
 def tanh_forward(x):
     e2 = np.exp(-2 * np.abs(x))
@@ -235,7 +242,8 @@ def tanh_forward(x):
 
 @variants.also
 def tanh_backward(dout, cache):
-    return dout / np.cosh(cache) ** 2
+    with np.errstate(over="ignore"):         # cosh(800) = inf: the derivative is 0 there, as it should be
+        return dout / np.cosh(cache) ** 2
 
 
 @variants.wrong("tanh_backward", "uses x instead of tanh(x)", common=True,
@@ -278,6 +286,12 @@ def leaky_relu_forward(x, alpha=0.01):
 @variants.wrong("leaky_relu_forward", "plain ReLU")
 def leaky_relu_forward(x, alpha=0.01):
     return np.maximum(0, x), (x, alpha)
+
+
+@variants.wrong("leaky_relu_forward", "scales the negative inputs in place", message="in place")
+def leaky_relu_forward(x, alpha=0.01):
+    x[x < 0] *= alpha
+    return x, (x, alpha)
 
 
 @variants.correct("leaky_relu_forward", "maximum(alpha x, x) with a mask cache")

@@ -34,6 +34,13 @@ def expected_initial_loss(num_classes):
     return 1.0 / num_classes
 
 
+@variants.wrong("expected_initial_loss", "returns ln(1/C): forgot the minus sign", message="minus the log-probability")
+def expected_initial_loss(num_classes):
+    if num_classes < 2:
+        raise ValueError("need at least 2 classes")
+    return float(np.log(1.0 / num_classes))
+
+
 @variants.wrong("expected_initial_loss", "no validation at all", message="should raise")
 def expected_initial_loss(num_classes):
     return float(np.log(num_classes))
@@ -139,6 +146,21 @@ def overfit_small_batch(loss_and_grads, params, x, y, lr, steps, update=None):
     return losses
 
 
+@variants.wrong("overfit_small_batch", "creates the state dicts anew at every step", message="ignored the update rule")
+def overfit_small_batch(loss_and_grads, params, x, y, lr, steps, update=None):
+    losses = []
+    for _ in range(steps):
+        loss, grads = loss_and_grads(params, x, y)
+        losses.append(loss)
+        states = {key: {} for key in params}          # momentum / Adam forget everything each step
+        for key in params:
+            if update is None:
+                params[key] -= lr * grads[key]
+            else:
+                params[key] = update(params[key], grads[key], states[key], lr)
+    return losses
+
+
 @variants.wrong("overfit_small_batch", "zips params and grads values (assumes the same key order)")
 def overfit_small_batch(loss_and_grads, params, x, y, lr, steps, update=None):
     states = [{} for _ in params]
@@ -151,6 +173,23 @@ def overfit_small_batch(loss_and_grads, params, x, y, lr, steps, update=None):
                 params[key] = params[key] - lr * g
             else:
                 params[key] = update(params[key], g, states[i], lr)
+    return losses
+
+
+@variants.wrong("overfit_small_batch", "trains a copy of params: the caller's dict never changes",
+                message="did you train a copy")
+def overfit_small_batch(loss_and_grads, params, x, y, lr, steps, update=None):
+    params = {key: value.copy() for key, value in params.items()}      # "to be safe"
+    states = {key: {} for key in params}
+    losses = []
+    for _ in range(steps):
+        loss, grads = loss_and_grads(params, x, y)
+        losses.append(loss)
+        for key in params:
+            if update is None:
+                params[key] = params[key] - lr * grads[key]
+            else:
+                params[key] = update(params[key], grads[key], states[key], lr)
     return losses
 
 
@@ -228,6 +267,20 @@ def sample_log_uniform(low, high, size, rng):
     if not 0 < low < high:
         raise ValueError("need 0 < low < high")
     return 10.0 ** rng.uniform(low, high, size=size)
+
+
+@variants.wrong("sample_log_uniform", "returns the exponents u instead of 10 ** u", message="outside [low, high]")
+def sample_log_uniform(low, high, size, rng):
+    if not 0 < low < high:
+        raise ValueError("need 0 < low < high")
+    return rng.uniform(np.log10(low), np.log10(high), size=size)
+
+
+@variants.wrong("sample_log_uniform", "ignores size: returns one number", message="size=size")
+def sample_log_uniform(low, high, size, rng):
+    if not 0 < low < high:
+        raise ValueError("need 0 < low < high")
+    return 10.0 ** rng.uniform(np.log10(low), np.log10(high))
 
 
 @variants.wrong("sample_log_uniform", "natural log with 10 ** u", message="mixed log bases")
@@ -372,6 +425,34 @@ def diagnose(train_curve, val_curve):
     return "good"
 
 
+@variants.wrong("diagnose", "overfitting only when the validation loss rises", message="need not rise")
+def diagnose(train_curve, val_curve):
+    train, val = np.asarray(train_curve, float), np.asarray(val_curve, float)
+    if not (np.all(np.isfinite(train)) and np.all(np.isfinite(val))) or train[-1] >= train[0]:
+        return "lr_too_high"
+    if train[-1] > 0.8 * train[0]:
+        return "lr_too_low"
+    if val[-1] > 1.1 * val.min():                     # a flat validation loss far above train is missed
+        return "overfitting"
+    if train[-1] > 0.3 * train[0]:
+        return "underfitting"
+    return "good"
+
+
+@variants.wrong("diagnose", "any gap between validation and training counts as overfitting")
+def diagnose(train_curve, val_curve):
+    train, val = np.asarray(train_curve, float), np.asarray(val_curve, float)
+    if not (np.all(np.isfinite(train)) and np.all(np.isfinite(val))) or train[-1] >= train[0]:
+        return "lr_too_high"
+    if train[-1] > 0.8 * train[0]:
+        return "lr_too_low"
+    if val[-1] > train[-1]:
+        return "overfitting"
+    if train[-1] > 0.3 * train[0]:
+        return "underfitting"
+    return "good"
+
+
 @variants.correct("diagnose", "smoothed curve ends, other thresholds, a val/train ratio")
 def diagnose(train_curve, val_curve):
     tr, va = np.array(train_curve, dtype=float), np.array(val_curve, dtype=float)
@@ -409,6 +490,20 @@ def diagnose(train_curve, val_curve):
     if train[-1] > 0.35 * start:
         return "underfitting"
     return "good"
+
+
+@variants.correct("diagnose", "a table of rules on relative drop and relative gap, medians of the last epochs")
+def diagnose(train_curve, val_curve):
+    curves = np.vstack([np.asarray(train_curve, dtype=float), np.asarray(val_curve, dtype=float)])
+    if not np.isfinite(curves).all():
+        return "lr_too_high"
+    start = curves[0, 0]
+    tail = curves[:, -3:] if curves.shape[1] > 3 else curves[:, -1:]
+    end_train, end_val = np.median(tail, axis=1)
+    drop, gap = 1 - end_train / start, (end_val - end_train) / start
+    rules = [("lr_too_high", drop <= 0), ("lr_too_low", drop < 0.25), ("overfitting", gap > 0.25),
+             ("underfitting", end_train > 0.25 * start), ("good", True)]
+    return next(label for label, holds in rules if holds)
 
 
 # ---------------------------------------------------------------- 9 capstone
@@ -514,6 +609,131 @@ def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
         with torch.no_grad():
             return model(torch.tensor(X, dtype=torch.float32)).numpy()
     return predict, {"train_loss": [loss.item()], "val_loss": [loss.item()]}
+
+
+@variants.wrong("train_capstone", "never checks the clock: a fixed, long training", message="time_budget_s=0.5")
+def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
+    torch.manual_seed(seed)
+    Xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(y_train)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    history = {"train_loss": [], "val_loss": []}
+    for _ in range(350):                                   # about 4 CPU seconds, whatever the budget
+        perm = torch.randperm(len(yt))
+        for i in range(0, len(yt), 32):
+            idx = perm[i:i + 32]
+            loss = F.cross_entropy(model(Xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        history["train_loss"].append(loss.item())
+        history["val_loss"].append(loss.item())
+
+    def predict(X):
+        with torch.no_grad():
+            return model(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    return predict, history
+
+
+@variants.wrong("train_capstone", "batch norm left in training mode when predicting", message="model.eval()")
+def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
+    torch.manual_seed(seed)
+    Xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(y_train)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.BatchNorm1d(128), torch.nn.ReLU(),
+                                torch.nn.Linear(128, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    history = {"train_loss": [], "val_loss": []}
+    for _ in range(15):
+        perm = torch.randperm(len(yt))
+        for i in range(0, len(yt), 128):
+            idx = perm[i:i + 128]
+            loss = F.cross_entropy(model(Xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        history["train_loss"].append(loss.item())
+        history["val_loss"].append(loss.item())
+
+    def predict(X):                                        # batch statistics of X: fine for a big batch only
+        with torch.no_grad():
+            return model(torch.tensor(X, dtype=torch.float32)).argmax(1).numpy()
+    return predict, history
+
+
+@variants.wrong("train_capstone", "predict squeezes its output (a scalar for one example)",
+                message="squeeze")
+def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
+    torch.manual_seed(seed)
+    Xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(y_train)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    history = {"train_loss": [], "val_loss": []}
+    for _ in range(15):
+        perm = torch.randperm(len(yt))
+        for i in range(0, len(yt), 128):
+            idx = perm[i:i + 128]
+            loss = F.cross_entropy(model(Xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        history["train_loss"].append(loss.item())
+        history["val_loss"].append(loss.item())
+
+    def predict(X):
+        with torch.no_grad():
+            return model(torch.tensor(X, dtype=torch.float32)).argmax(1).squeeze().numpy()
+    return predict, history
+
+
+@variants.wrong("train_capstone", "good model, but the history is left empty", message="one loss per epoch")
+def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
+    rng = np.random.default_rng(seed)
+    W, b = rng.normal(scale=0.01, size=(64, 10)), np.zeros(10)
+    onehot = np.eye(10)[y_train]
+    for _ in range(300):                                  # softmax regression, full-batch gradient descent
+        s = X_train @ W + b
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        grad = (p - onehot) / len(y_train)
+        W -= 0.5 * (X_train.T @ grad + 1e-3 * W)
+        b -= 0.5 * grad.sum(axis=0)
+    return (lambda X: np.argmax(np.asarray(X) @ W + b, axis=1)), {"train_loss": [], "val_loss": []}
+
+
+@variants.correct("train_capstone", "trains until the CPU budget runs out, keeps the best epoch's weights")
+def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
+    import copy
+    start = time.process_time()
+    torch.manual_seed(seed)
+    Xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(y_train)
+    Xv, yv = torch.tensor(X_val, dtype=torch.float32), torch.tensor(y_val)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 96), torch.nn.ReLU(), torch.nn.Dropout(0.3),
+                                torch.nn.Linear(96, 10))
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-3)
+    history = {"train_loss": [], "val_loss": []}
+    best = (np.inf, None)
+    while time.process_time() - start < 0.9 * time_budget_s:   # uses (almost) the whole budget
+        model.train()
+        perm = torch.randperm(len(yt))
+        for i in range(0, len(yt), 64):
+            idx = perm[i:i + 64]
+            loss = F.cross_entropy(model(Xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            history["train_loss"].append(F.cross_entropy(model(Xt), yt).item())
+            history["val_loss"].append(F.cross_entropy(model(Xv), yv).item())
+        if history["val_loss"][-1] < best[0]:
+            best = (history["val_loss"][-1], copy.deepcopy(model.state_dict()))
+    model.load_state_dict(best[1])
+    model.eval()
+
+    def predict(X):
+        with torch.no_grad():
+            return model(torch.tensor(np.asarray(X), dtype=torch.float32)).argmax(1).numpy()
+    return predict, history
 
 
 @variants.correct("train_capstone", "wide MLP without batch norm, SGD with momentum and a cosine schedule")
