@@ -1,21 +1,26 @@
-"""Benchmark every solution notebook: run time, peak memory, autograde time.
+"""Benchmark every solution notebook: run time, peak memory, autograde time, throughput.
 
-    python benchmarks/run.py [ASSIGNMENT ...]
+    python benchmarks/run.py [--class-size N] [--jobs J] [ASSIGNMENT ...]
 
 For each assignment it
 1. executes solutions/NN/NN.ipynb top to bottom in a fresh kernel (as a student would run
    it, experiments at full length) and records the wall time and the kernel's peak
    resident memory;
-2. autogrades the solution as a one-student class with ``course autograde`` machinery and
-   records the time nbgrader spends on the submission (kernel start, execution with
-   NBGRADER_EXECUTION set, scoring) and the whole command's time.
+2. autogrades the solved release (what a perfect student hands in) as a one-student class
+   with ``course autograde`` and records the time spent on that submission (sandbox start,
+   execution with NBGRADER_EXECUTION set, scoring, feedback) and the whole command's time;
+3. autogrades a generated class of N submissions (solved, blank and half-done notebooks in
+   turn) with J parallel jobs, and projects the time for a class of 200.
 
-Budgets (DEVELOPERS.md): < 60 s and < 1.5 GB per notebook, < 20 s per autograde.
+Budgets (DEVELOPERS.md): < 60 s and < 1.5 GB per notebook, < 20 s per autograde, a class
+of 200 well under an hour (here: < 30 min).
 Results: a table on stdout and benchmarks/results/latest.json.
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
 import json
 import shutil
 import sys
@@ -33,7 +38,7 @@ from course_utils.autograde import autograde  # noqa: E402
 from course_utils.cells import fill_in, read_notebook  # noqa: E402
 from course_utils.course import assignments  # noqa: E402
 
-BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0}
+BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0}
 PEAK_CELL = ("import resource as _r; "
              "print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
 
@@ -66,27 +71,67 @@ def autograde_solution(name: str) -> tuple[float, float, str]:
     return grade.seconds, total, status
 
 
-def main(names: list[str]) -> int:
-    names = names or assignments(ROOT)
+def generated_class(name: str, size: int, folder: Path) -> None:
+    """``size`` submissions in ``folder``: solved, blank and half-done notebooks in turn."""
+    source = read_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
+    release = read_notebook(ROOT / "notebooks" / name / f"{name}.ipynb")
+    solved, half = fill_in(release, source), fill_in(release, source)
+    answers = [i for i, c in enumerate(release.cells) if c.metadata.get("nbgrader", {}).get("solution")]
+    for i in answers[len(answers) // 2:]:
+        half.cells[i] = copy.deepcopy(release.cells[i])
+    for i in range(size):
+        (folder / f"s{i:03d}").mkdir(parents=True)
+        nbformat.write([solved, release, half][i % 3], folder / f"s{i:03d}" / f"{name}.ipynb")
+
+
+def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict]:
+    """(seconds to grade a generated class of ``size`` with ``jobs`` workers, status counts)."""
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+        generated_class(name, size, Path(tmp) / "submissions")
+        start = time.perf_counter()
+        grades = autograde(ROOT, Path(tmp) / "submissions", name, Path(tmp) / "out", jobs=jobs)
+        seconds = time.perf_counter() - start
+    counts = {}
+    for g in grades:
+        counts[g.status] = counts.get(g.status, 0) + 1
+    return seconds, counts
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("assignments", nargs="*")
+    parser.add_argument("--class-size", type=int, default=12, help="generated submissions per assignment (0: skip)")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel grading jobs for the class")
+    args = parser.parse_args(argv)
+    names = args.assignments or assignments(ROOT)
     rows = []
     for name in names:
         print(f"benchmarking {name} ...", flush=True)
         run_s, peak_mb = run_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
         grade_s, command_s, status = autograde_solution(name)
-        rows.append({"assignment": name, "run_s": round(run_s, 1), "peak_mb": round(peak_mb),
-                     "autograde_s": round(grade_s, 1), "autograde_command_s": round(command_s, 1),
-                     "solution_grade": status})
+        row = {"assignment": name, "run_s": round(run_s, 1), "peak_mb": round(peak_mb),
+               "autograde_s": round(grade_s, 1), "autograde_command_s": round(command_s, 1),
+               "solution_grade": status}
+        if args.class_size:
+            seconds, counts = class_throughput(name, args.class_size, args.jobs)
+            row.update(class_size=args.class_size, class_s=round(seconds, 1),
+                       class_of_200_min=round(seconds / args.class_size * 200 / 60, 1),
+                       class_statuses=counts)
+        rows.append(row)
     header = ("| assignment | notebook run (s) | peak memory (MB) | autograde per submission (s) "
-              "| whole `course autograde` (s) | solution graded |")
-    print("\n" + header + "\n|---|---:|---:|---:|---:|---|")
+              "| whole `course autograde` (s) | solution graded | class of N, J jobs (s) | projected class of 200 (min) |")
+    print("\n" + header + "\n|---|---:|---:|---:|---:|---|---:|---:|")
     over = []
     for r in rows:
+        klass = (f"{r['class_s']} (N={r['class_size']}, J={args.jobs})", r["class_of_200_min"]) \
+            if "class_s" in r else ("-", "-")
         print(f"| {r['assignment']} | {r['run_s']} | {r['peak_mb']} | {r['autograde_s']} "
-              f"| {r['autograde_command_s']} | {r['solution_grade']} |")
+              f"| {r['autograde_command_s']} | {r['solution_grade']} | {klass[0]} | {klass[1]} |")
         over += [f"{r['assignment']}: {key} {r[key]} > {limit}"
-                 for key, limit in BUDGET.items() if r[key] > limit]
+                 for key, limit in BUDGET.items() if key in r and r[key] > limit]
     print(f"\nbudgets: run < {BUDGET['run_s']:g} s, peak < {BUDGET['peak_mb']:g} MB, "
-          f"autograde < {BUDGET['autograde_s']:g} s per submission")
+          f"autograde < {BUDGET['autograde_s']:g} s per submission, "
+          f"class of 200 < {BUDGET['class_of_200_min']:g} min")
     print("over budget: " + ("; ".join(over) if over else "none"))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)

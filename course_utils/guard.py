@@ -304,8 +304,8 @@ _BLOCKED = {  # audit event -> what the code tried to do
     "os.posix_spawn": _PROGRAMS, "os.spawn": _PROGRAMS, "pty.spawn": _PROGRAMS,
     "os.fork": _FORK, "os.forkpty": _FORK,
     "gc.get_objects": _OBJECTS, "gc.get_referrers": _OBJECTS, "gc.get_referents": _OBJECTS,
-    "ctypes.dlopen": _CTYPES, "ctypes.cdata": _CTYPES, "ctypes.string_at": _CTYPES,
-    "ctypes.PyObj_FromPtr": _CTYPES,
+    # reading or writing raw memory (loading a library is not refused: torch does it lazily)
+    "ctypes.cdata": _CTYPES, "ctypes.string_at": _CTYPES, "ctypes.PyObj_FromPtr": _CTYPES,
 }
 _HOOK_EVENTS = ("sys.setprofile", "sys.settrace")
 
