@@ -59,35 +59,54 @@ def explore(draw, **controls):
 
     out = ipywidgets.Output()
 
+    def show(pngs):
+        # Hand the rendered figures to the Output widget as its new state, instead of
+        # plt.show() inside `with out:`: ipykernel handles the controls' own messages while
+        # a redraw runs, and the inline backend's flush could take the figures elsewhere.
+        out.outputs = tuple({"output_type": "display_data", "metadata": {},
+                             "data": {"image/png": png, "text/plain": "<Figure>"}} for png in pngs)
+
     def redraw(_=None):
-        with out:
-            out.clear_output(wait=True)
-            draw(**{name: c.value for name, c in controls.items()})
-            plt.show()
+        try:
+            pngs = rendered_figures(draw, {name: c.value for name, c in controls.items()})
+        except Exception:
+            with out:                  # the Output widget shows the traceback
+                out.clear_output()
+                raise
+        show(pngs)
 
     for control in controls.values():
         control.observe(redraw, names="value")
     box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), out])
-    display({**box._repr_mimebundle_(), **static_images(draw, values)}, raw=True)
-    redraw()
+    pngs = rendered_figures(draw, values)
+    show(pngs)
+    display({**box._repr_mimebundle_(), **fallback_bundle(pngs)}, raw=True)
     return None
 
 
-def static_images(draw, values: dict) -> dict:
-    """The figures ``draw(**values)`` makes, as a mime bundle of images (``image/png`` of
-    the first, ``text/html`` with all): the fallback a viewer without widgets shows."""
+def rendered_figures(draw, values: dict) -> list[str]:
+    """The figures ``draw(**values)`` makes, as base64 PNGs, in order; they are closed."""
     import base64
     import io
 
     before = set(plt.get_fignums())
-    draw(**values)
-    pngs = []
-    for number in sorted(set(plt.get_fignums()) - before):
-        buffer = io.BytesIO()
-        figure = plt.figure(number)
-        figure.savefig(buffer, format="png", bbox_inches="tight")
-        plt.close(figure)
-        pngs.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+    try:
+        with plt.ioff():
+            draw(**values)
+        pngs = []
+        for number in sorted(set(plt.get_fignums()) - before):
+            buffer = io.BytesIO()
+            plt.figure(number).savefig(buffer, format="png", bbox_inches="tight")
+            pngs.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+        return pngs
+    finally:
+        for number in set(plt.get_fignums()) - before:
+            plt.close(number)
+
+
+def fallback_bundle(pngs: list[str]) -> dict:
+    """What a viewer without widgets shows instead of the demo: the first figure as
+    ``image/png``, all of them as ``text/html``."""
     if not pngs:
         return {}
     html = "".join(f'<img src="data:image/png;base64,{png}"/>' for png in pngs)

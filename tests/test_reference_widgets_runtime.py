@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import base64  # noqa: E402
+
 import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -64,19 +66,31 @@ def test_explore_draws_once_statically_without_a_widget_frontend(monkeypatch):
     plt.close("all")
 
 
-def test_static_images_of_a_draw_function_are_the_fallback_bundle():
+def test_rendered_figures_and_the_fallback_bundle():
     def draw(n):
         for _ in range(n):
             plt.figure()
             plt.plot([0, 1], [0, 1])
 
     open_before = len(plt.get_fignums())
-    bundle = widgets.static_images(draw, {"n": 2})
-    assert set(bundle) == {"image/png", "text/html"}
-    assert bundle["text/html"].count("<img src=\"data:image/png;base64,") == 2
-    assert bundle["text/html"].startswith(f'<img src="data:image/png;base64,{bundle["image/png"]}"')
+    pngs = widgets.rendered_figures(draw, {"n": 2})
+    assert len(pngs) == 2 and all(base64.b64decode(p).startswith(b"\x89PNG") for p in pngs)
     assert len(plt.get_fignums()) == open_before          # the figures were closed
-    assert widgets.static_images(lambda n: None, {"n": 0}) == {}
+    bundle = widgets.fallback_bundle(pngs)
+    assert bundle["image/png"] == pngs[0]
+    assert bundle["text/html"] == "".join(f'<img src="data:image/png;base64,{p}"/>' for p in pngs)
+    assert widgets.fallback_bundle([]) == {}
+
+
+def test_rendered_figures_closes_them_when_draw_fails():
+    def draw():
+        plt.figure()
+        raise ValueError("bad setting")
+
+    open_before = len(plt.get_fignums())
+    with pytest.raises(ValueError, match="bad setting"):
+        widgets.rendered_figures(draw, {})
+    assert len(plt.get_fignums()) == open_before
 
 
 def test_explore_validates_its_arguments():
