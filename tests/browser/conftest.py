@@ -1,0 +1,54 @@
+"""Fixtures of the real-browser tests: one JupyterLab server and one Chromium per run.
+
+Every test module here is marked ``browser`` and put in the xdist group ``browser``, so
+under ``make test`` (``pytest -n 2 --dist loadgroup``) they all run on one worker and share
+the session-scoped server below. Screenshots and the server log go to
+``test-artifacts/browser/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course
+from tests.harness import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+RELEASE_NOTEBOOK = "notebooks/01_backprop/01_backprop.ipynb"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, artifacts):
+    """``jupyter lab`` serving a scratch copy of solutions/, one release notebook and
+    nbgrader_config.py: the tests run, save and validate copies, never the repository."""
+    scratch = tmp_path_factory.mktemp("jupyterlab")
+    root = scratch / "course"
+    copy_course(ROOT, root, [RELEASE_NOTEBOOK])
+    server = LabServer(root, scratch, artifacts / "jupyter-server.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package "
+                    "(apt-get install -y chromium; .ci/run does) or set CHROMIUM=/path/to/chrome. "
+                    "Never `playwright install`.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
