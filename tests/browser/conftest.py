@@ -20,6 +20,25 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 RELEASE_NOTEBOOK = "notebooks/01_backprop/01_backprop.ipynb"
 
 
+def _notebook_of(item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params["ran"]) if callspec and "ran" in callspec.params else None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Put all the tests of one notebook next to each other, so it runs once in the browser.
+
+    ``ran`` (test_solution_notebooks.py) is a module-scoped fixture parametrized per
+    notebook. pytest orders such tests by the parameter's position in each test's list, and
+    the explorer tests' list (only the notebooks with explorers) numbers the notebooks
+    differently from the list of all notebooks: without this, a notebook runs twice."""
+    slots = [i for i, item in enumerate(items) if _notebook_of(item)]
+    grouped = sorted((items[i] for i in slots), key=_notebook_of)   # stable: keeps test order
+    for i, item in zip(slots, grouped):
+        items[i] = item
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
