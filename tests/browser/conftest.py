@@ -1,0 +1,73 @@
+"""Fixtures of the real-browser tests: one JupyterLab server and one Chromium per run.
+
+Every test module here is marked ``browser`` and put in the xdist group ``browser``, so
+under ``make test`` (``pytest -n 2 --dist loadgroup``) they all run on one worker and share
+the session-scoped server below. Screenshots and the server log go to
+``test-artifacts/browser/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course
+from tests.harness import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+RELEASE_NOTEBOOK = "notebooks/01_backprop/01_backprop.ipynb"
+
+
+def _notebook_of(item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params["ran"]) if callspec and "ran" in callspec.params else None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Put all the tests of one notebook next to each other, so it runs once in the browser.
+
+    ``ran`` (test_solution_notebooks.py) is a module-scoped fixture parametrized per
+    notebook. pytest orders such tests by the parameter's position in each test's list, and
+    the explorer tests' list (only the notebooks with explorers) numbers the notebooks
+    differently from the list of all notebooks: without this, a notebook runs twice."""
+    slots = [i for i, item in enumerate(items) if _notebook_of(item)]
+    grouped = sorted((items[i] for i in slots), key=_notebook_of)   # stable: keeps test order
+    for i, item in zip(slots, grouped):
+        items[i] = item
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, artifacts):
+    """``jupyter lab`` serving a scratch copy of solutions/, one release notebook and
+    nbgrader_config.py: the tests run, save and validate copies, never the repository."""
+    scratch = tmp_path_factory.mktemp("jupyterlab")
+    root = scratch / "course"
+    copy_course(ROOT, root, [RELEASE_NOTEBOOK])
+    server = LabServer(root, scratch, artifacts / "jupyter-server.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install Debian's package "
+                    "(apt-get install -y chromium; .ci/run does) or set CHROMIUM=/path/to/chrome. "
+                    "Never `playwright install`.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
