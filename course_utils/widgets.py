@@ -66,21 +66,21 @@ def explore(draw, **controls):
         out.outputs = tuple({"output_type": "display_data", "metadata": {},
                              "data": {"image/png": png, "text/plain": "<Figure>"}} for png in pngs)
 
-    def redraw(_=None):
+    def redraw(_=None) -> list[str]:
         try:
             pngs = rendered_figures(draw, {name: c.value for name, c in controls.items()})
         except Exception:
             with out:                  # the Output widget shows the traceback
                 out.clear_output()
                 raise
+            return []
         show(pngs)
+        return pngs
 
     for control in controls.values():
         control.observe(redraw, names="value")
     box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), out])
-    pngs = rendered_figures(draw, values)
-    show(pngs)
-    display({**box._repr_mimebundle_(), **fallback_bundle(pngs)}, raw=True)
+    display({**box._repr_mimebundle_(), **fallback_bundle(redraw())}, raw=True)
     return None
 
 

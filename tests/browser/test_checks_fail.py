@@ -26,9 +26,10 @@ CELLS = [
     'display({"image/png": "bm90IGEgcG5n"}, raw=True)',
     # 3: red output without an exception
     'print("UserWarning: something is off", file=sys.stderr)',
-    # 4: a good explorer, but the cell's value shows it a second time (no `;`)
+    # 4: a good explorer, shown twice
     "def grows(p):\n    plt.figure(); plt.plot([0, p]); plt.title(f'p = {p}')\n\n"
-    "explore(grows, p=widgets.IntSlider(value=1, min=0, max=5))",
+    "explore(grows, p=widgets.IntSlider(value=1, min=0, max=5))\n"
+    "explore(grows, p=widgets.IntSlider(value=2, min=0, max=5))",
     # 5: an explorer whose figure ignores its control
     "def frozen(p):\n    plt.figure(); plt.plot([0, 1]); plt.title('ignores p')\n\n"
     "explore(frozen, p=widgets.IntSlider(value=1, min=0, max=5));",
