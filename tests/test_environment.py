@@ -7,17 +7,18 @@ import yaml
 from tests.harness import ROOT
 
 
-def requirements():
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
+def requirements(name="requirements.txt"):
+    lines = (ROOT / name).read_text().splitlines()
     return {l.split("==")[0].lower(): l.split("==")[1] for l in lines
             if l.strip() and not l.startswith("#")}
 
 
-def test_environment_yml_pins_the_same_packages():
+def test_environment_yml_pins_the_same_packages_without_the_test_tools():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     pins = dict(re.match(r"([\w.-]+)==(\S+)", p).groups() for p in pip if "==" in p)
     assert {k.lower(): v for k, v in pins.items()} == requirements()
+    assert not set(requirements()) & set(requirements("requirements-test.txt"))
     assert "python=3.11" in env["dependencies"]
 
 
@@ -34,6 +35,7 @@ def test_required_pins():
     assert req["ipywidgets"].startswith("8.")
     for package in ("numpy", "matplotlib", "scikit-learn", "tqdm"):
         assert package in req
+    assert requirements("requirements-test.txt")["pytest"] == "9.1.1"   # see the next test
 
 
 def test_xdist_loadgroup_keeps_a_group_on_one_worker(tmp_path):
