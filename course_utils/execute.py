@@ -146,7 +146,7 @@ def apply_events(nb, job: dict, result) -> dict:
 def _stopped_at(job: dict, result):
     """The job cell during which the runner's process died, or None (it finished, or the
     result stream is unusable)."""
-    if not result.problem or result.corrupted:
+    if not result.problem or result.corrupted or result.failed_to_start:
         return None
     done = {e.get("index") for e in result.events if e.get("event") == "cell"}
     return next((c for c in job["cells"] if c["index"] not in done), None)
@@ -179,7 +179,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             result = run_sandboxed(job, workdir / f"run{attempt}", limits, protected=self.protected,
                                    log=self.log)
             stopped = _stopped_at(job, result)
-            if stopped is None or result.timed_out or attempt == self.crash_retries:
+            if stopped is None or stopped.get("skip") or result.timed_out or attempt == self.crash_retries:
                 break
             # The process died in this cell: grade the rest as if it had raised an error.
             crashed.append(stopped["index"])

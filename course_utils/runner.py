@@ -25,8 +25,9 @@ How the tests are kept honest (see guard.py for the mechanisms):
 
 A job cell with ``"skip": reason`` is not run (it stopped the process in an earlier run).
 
-Events: ``{"event": "cell", "index", "kind", "output", "error", "findings"}`` per cell
-(``"passed"`` too for a test), then ``{"event": "done"}``. ``error`` is ``None`` or
+Events: ``{"event": "started"}`` once the set-up is done, then ``{"event": "cell", "index",
+"kind", "output", "error", "findings"}`` per cell (``"passed"`` too for a test), then
+``{"event": "done"}``. ``error`` is ``None`` or
 ``{"ename", "evalue", "traceback": [lines]}``; a test's traceback is only the failure
 message, never the test's code.
 """
@@ -277,6 +278,7 @@ class Runner:
 
     def run(self):
         self.start()
+        self.emit({"event": "started"})
         for cell in self.job["cells"]:
             if cell.get("skip"):             # this cell killed the process in an earlier run
                 error = {"ename": "CellSkipped", "evalue": cell["skip"],

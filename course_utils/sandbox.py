@@ -52,6 +52,7 @@ class RunResult:
     sandboxed: bool = True
     problem: str = ""              # why the run ended badly, in one line ("" if it did not)
     corrupted: str = ""            # why the result stream cannot be trusted ("" if it can)
+    failed_to_start: bool = False  # the runner died before any student code ran
     log: str = ""                  # the tail of the runner's own stderr
     seconds: float = 0.0
 
@@ -101,7 +102,10 @@ SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
 def bwrap_command(workdir: Path, argv: list[str]) -> list[str]:
     """The bubblewrap command that runs ``argv`` with ``workdir`` as its only writable folder."""
     cmd = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent",
-           "--new-session", "--cap-drop", "ALL", "--hostname", "grader"]
+           "--new-session", "--cap-drop", "ALL", "--hostname", "grader",
+           # first: a private /tmp; the binds below may lie inside the real /tmp (a course
+           # cloned there, its venv, the working directory) and must stay visible over it
+           "--tmpfs", "/tmp"]
     for path in SYSTEM_PATHS:
         if os.path.islink(path):
             cmd += ["--symlink", os.readlink(path), path]
@@ -109,7 +113,7 @@ def bwrap_command(workdir: Path, argv: list[str]) -> list[str]:
             cmd += ["--ro-bind", path, path]
     for path in _python_paths():
         cmd += ["--ro-bind", path, path]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+    cmd += ["--proc", "/proc", "--dev", "/dev",
             "--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--"]
     return cmd + argv
 
@@ -188,7 +192,11 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
     result.events, result.corrupted = _parse(lines)
     if result.timed_out:
         result.problem = f"the notebook ran longer than {limits.notebook_timeout} s and was stopped"
-    elif not result.events or result.events[-1].get("event") != "done":
+    elif not any(e.get("event") == "started" for e in result.events):
+        result.problem = "the grading process could not start: " + \
+            (result.log.strip().splitlines() or ["no output"])[-1][:300]
+        result.failed_to_start = True
+    elif result.events[-1].get("event") != "done":
         result.problem = _death_reason(proc.returncode, result.log)
     return result
 

@@ -50,6 +50,8 @@ def test_bwrap_command_binds_the_package_but_not_the_course(tmp_path):
     assert str(ROOT) not in bound and str(SECRET) not in bound
     assert "--unshare-all" in cmd and "--die-with-parent" in cmd
     assert cmd[cmd.index("--bind") + 1] == str(tmp_path)
+    # the private /tmp comes before every bind: a course cloned under /tmp stays visible
+    assert cmd.index("--tmpfs") < cmd.index("--ro-bind")
 
 
 @needs_bwrap
@@ -126,3 +128,11 @@ def test_a_failing_test_shows_its_message_not_its_code(tmp_path, no_bwrap):
     assert error["ename"] == "CheckFailure"
     assert "answer: answer is wrong: expected 2, got 3." in "".join(error["traceback"])
     assert "check_close(" not in "".join(error["traceback"])
+
+
+def test_a_setup_that_cannot_run_is_a_start_failure_not_a_students_crash(tmp_path, no_bwrap):
+    broken = job("answer = 1")
+    broken["setup"] = ["raise ImportError('no module named course_stuff')"]
+    result = run_sandboxed(broken, tmp_path / "box", Limits(), protected=[str(ROOT)])
+    assert result.failed_to_start
+    assert result.problem == "the grading process could not start: ImportError: no module named course_stuff"
