@@ -12,16 +12,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from course_utils.plotting import plot_lr_finder, plot_trajectories  # noqa: E402
 from course_utils.surfaces import (ill_conditioned_quadratic, rosenbrock, saddle,  # noqa: E402
                                    trajectory)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def legend_texts(ax):
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+from tests.test_plotting import close_figures, legend_texts  # noqa: E402,F401 (an autouse fixture)
 
 
 def gd(w, dw, state, lr):
