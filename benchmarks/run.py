@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course_utils.autograde import autograde  # noqa: E402
-from course_utils.cells import fill_in, read_notebook  # noqa: E402
+from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
 from course_utils.course import assignments  # noqa: E402
 
 BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0}
@@ -76,7 +75,7 @@ def generated_class(name: str, size: int, folder: Path) -> None:
     source = read_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
     release = read_notebook(ROOT / "notebooks" / name / f"{name}.ipynb")
     solved, half = fill_in(release, source), fill_in(release, source)
-    answers = [i for i, c in enumerate(release.cells) if c.metadata.get("nbgrader", {}).get("solution")]
+    answers = [i for i, c in enumerate(release.cells) if meta(c).get("solution")]
     for i in answers[len(answers) // 2:]:
         half.cells[i] = copy.deepcopy(release.cells[i])
     for i in range(size):

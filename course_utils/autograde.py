@@ -28,10 +28,10 @@ Parallel: ``jobs`` worker processes, each with its own scratch course and gradeb
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
-import shutil
 import tempfile
 import time
 import traceback
@@ -46,7 +46,6 @@ from .integrity import repair
 from .submissions import collect
 
 COLUMNS = ["student", "assignment", "score", "max_score", "status", "detail"]
-STATUSES = ("graded", "timeout", "crashed", "invalid_notebook", "tampered", "missing")
 MAX_DETAIL = 600
 
 
@@ -72,8 +71,7 @@ class Grader:
         self.reports = workdir / "reports"
         sandbox = {"report_dir": str(self.reports), "work_dir": str(workdir / "sandboxes"),
                    "protected": protected, **(limits or {})}
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module="nbgrader")
+        with _quiet_nbgrader():
             self.api = nbgrader_api(self.work, timeout=timeout, sandbox=sandbox)
             result = self.api.generate_assignment(name)
         if not result["success"]:
@@ -82,7 +80,7 @@ class Grader:
         self.release = read_notebook(self.work / "notebooks" / name / f"{name}.ipynb")
         self.exercises = exercises(source)
         self.autograded = {ex.grade_id for ex in self.exercises}
-        self.max_score = sum(ex.points for ex in exercises(source))
+        self.max_score = sum(ex.points for ex in self.exercises)
         self.manual_points = sum(p for _, p in written_answers(source))
 
     def grade(self, student: str, path: Path | None, feedback_dir: Path) -> Grade:
@@ -113,8 +111,7 @@ class Grader:
         dest = self.work / "submitted" / student / name
         dest.mkdir(parents=True)
         (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module="nbgrader")
+        with _quiet_nbgrader():
             result = self.api.autograde(name, student)
         report_path = self.reports / f"{student}.json"
         if not result["success"] or not report_path.is_file():
@@ -126,8 +123,7 @@ class Grader:
         grade.status, grade.detail = _status(report, structure)
         if grade.status == "graded" and self.manual_points:
             grade.detail = f"{self.manual_points:g} point(s) of written answers to grade by hand"
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module="nbgrader")
+        with _quiet_nbgrader():
             self.api.generate_feedback(name, student)
         html = self.work / "feedback" / student / name / f"{name}.html"
         if html.is_file():
@@ -143,6 +139,14 @@ class Grader:
         with Gradebook(f"sqlite:///{self.work / 'gradebook.db'}") as gb:
             nb = gb.find_submission_notebook(self.name, self.name, student)
             return {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.name in self.autograded}
+
+
+@contextlib.contextmanager
+def _quiet_nbgrader():
+    """nbgrader's API warns about SQLAlchemy sessions on every call: nothing to act on."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="nbgrader")
+        yield
 
 
 def summary_html(grade: Grade, rows: list[tuple[str, float, float]], manual_points: float) -> str:
@@ -232,6 +236,7 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
 
     check_assignment(root, name)
     root, submissions, out = Path(root).resolve(), Path(submissions).resolve(), Path(out).resolve()
+    max_score = sum(ex.points for ex in exercises(read_notebook(root / "solutions" / name / f"{name}.ipynb")))
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
@@ -255,17 +260,13 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
                     try:
                         grades.append(future.result())
                     except Exception as err:  # noqa: BLE001 -- a dead worker process
-                        grades.append(Grade(futures[future], name, 0.0, _max_score(root, name), "crashed",
+                        grades.append(Grade(futures[future], name, 0.0, max_score, "crashed",
                                             f"the grading worker failed: {type(err).__name__}: {err}"))
                     bar.update()
         bar.close()
     grades.sort(key=lambda g: g.student)
     write_grades(out / "grades.csv", grades)
     return grades
-
-
-def _max_score(root: Path, name: str) -> float:
-    return sum(ex.points for ex in exercises(read_notebook(root / "solutions" / name / f"{name}.ipynb")))
 
 
 def write_grades(path: Path, grades: list[Grade]) -> None:

@@ -106,13 +106,12 @@ def apply_events(nb, job: dict, result) -> dict:
             forged = "the grader's result stream was tampered with (events out of order or repeated)"
             break
         by_index[event["index"]] = event
-    findings, stopped_at = [], None
+    findings = []
     for job_cell in job["cells"]:
         cell = nb.cells[job_cell["index"]]
         cell.outputs = []
         event = by_index.get(job_cell["index"])
         if event is None:
-            stopped_at = job_cell["index"] if stopped_at is None else stopped_at
             if job_cell["kind"] == "test":
                 reason = result.problem or forged or "the notebook stopped before this cell"
                 cell.outputs.append(new_output("error", ename="NotRun", evalue=reason,
@@ -131,6 +130,7 @@ def apply_events(nb, job: dict, result) -> dict:
         findings += [f"{where}: {f}" for f in event.get("findings", [])]
     done = next((e for e in result.events if e.get("event") == "done"), None)
     refused = list(done.get("refused", [])) if done else []
+
     def failed_with(ename):
         return [c["index"] for c in job["cells"]
                 if (by_index.get(c["index"], {}).get("error") or {}).get("ename") == ename]
@@ -138,9 +138,7 @@ def apply_events(nb, job: dict, result) -> dict:
     timeouts, out_of_memory = failed_with("CellTimeoutError"), failed_with("MemoryError")
     return {"findings": findings, "refused": refused, "forged": forged,
             "timed_out": result.timed_out, "cell_timeouts": timeouts, "out_of_memory": out_of_memory,
-            "problem": result.problem, "stopped_at": stopped_at, "sandboxed": result.sandboxed,
-            "returncode": result.returncode, "seconds": round(result.seconds, 2),
-            "log": result.log[-1500:] if result.problem else ""}
+            "problem": result.problem, "sandboxed": result.sandboxed}
 
 
 def _stopped_at(job: dict, result):

@@ -28,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +53,6 @@ class RunResult:
     corrupted: str = ""            # why the result stream cannot be trusted ("" if it can)
     failed_to_start: bool = False  # the runner died before any student code ran
     log: str = ""                  # the tail of the runner's own stderr
-    seconds: float = 0.0
 
 
 @functools.lru_cache(maxsize=None)
@@ -166,7 +164,6 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
         warn("WARNING: grading WITHOUT a sandbox (" + problem + "). Student code can then read "
              "files this user can read and use the network; install bubblewrap for isolation.")
     stderr_path = workdir / ".runner-stderr.log"
-    start = time.perf_counter()
     with open(stderr_path, "wb") as stderr:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=stderr, stderr=stderr,
                                 pass_fds=(write_fd,), cwd=workdir,
@@ -186,7 +183,6 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
         result.timed_out = True
         _kill(proc)
     reader.join(timeout=10)
-    result.seconds = time.perf_counter() - start
     result.returncode = proc.returncode
     result.log = _tail(stderr_path)
     result.events, result.corrupted = _parse(lines)
@@ -212,16 +208,20 @@ def _read_lines(fd: int, lines: list) -> None:
             lines.append(line)
 
 
+CORRUPTED = "the grader's result stream was written to by the notebook's code"
+
+
 def _parse(lines: list[bytes]) -> tuple[list, str]:
-    """The events, and "" or why the stream cannot be trusted."""
+    """The events up to the first line that is not one, and "" or why the stream cannot be
+    trusted."""
     events = []
     for line in lines:
         try:
             event = json.loads(line)
         except ValueError:
-            return events, "the grader's result stream was written to by the notebook's code"
+            return events, CORRUPTED
         if not isinstance(event, dict) or "event" not in event:
-            return events, "the grader's result stream was written to by the notebook's code"
+            return events, CORRUPTED
         events.append(event)
     return events, ""
 
@@ -243,10 +243,14 @@ def _tail(path: Path, limit: int = 4000) -> str:
 
 
 def _death_reason(returncode, log: str) -> str:
-    if "MemoryError" in log or returncode in (-signal.SIGKILL, -signal.SIGSEGV) and "memory" in log.lower():
+    killed = returncode in (-signal.SIGKILL, -signal.SIGSEGV)
+    if "MemoryError" in log or (killed and "memory" in log.lower()):
         return "the notebook ran out of memory"
     if returncode is not None and returncode < 0:
-        name = signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ else returncode
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = str(-returncode)
         return f"the notebook's process was killed by signal {name} (a crash, or out of memory?)"
     if returncode:
         return f"the notebook's process exited with code {returncode} before finishing (os._exit, or a crash?)"
