@@ -18,7 +18,7 @@ c.CourseDirectory.release_directory = "notebooks"
 # A notebook cell that runs longer than this is stopped (infinite loops in submissions).
 c.Execute.timeout = 120
 
-# `course autograde` runs each submission in a sandbox (course_utils/sandbox.py) instead of
+# `course autograde` runs each submission in a sandbox (course_utils/grading/sandbox.py) instead of
 # nbgrader's own kernel; these are its limits per notebook. Use `course autograde`, not
 # `nbgrader autograde`: only the former isolates student code and guards the tests.
 c.SandboxedExecute.notebook_timeout = 600     # seconds for the whole notebook

@@ -33,7 +33,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course_utils.autograde import autograde  # noqa: E402
+from course_utils.grading.autograde import autograde  # noqa: E402
 from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
 from course_utils.course import assignments  # noqa: E402
 

@@ -1,12 +1,24 @@
 """course_utils: shared helpers for "Training deep networks -- the tricks that make it work".
 
-Modules (each has one job):
+For the notebooks (students and self-learners), one job each:
 
-- ``gradcheck``  numerical gradients and gradient checks
 - ``checks``     the assertions the notebook tests use, with messages a student can act on
+- ``gradcheck``  numerical gradients and gradient checks
 - ``data``       small offline data sets (XOR, spirals, moons, digits)
-- ``plotting``   loss curves, decision boundaries, histograms
-- ``cli``        the ``course`` command (release, check, autograde)
+- ``plotting``   loss curves, decision boundaries, histograms, trajectories, LR finder
+- ``surfaces``   2-D test functions with their gradients (quadratic, saddle, Rosenbrock)
+- ``reference``  PyTorch reference layers the tests compare with
+- ``widgets``    the interactive explorers (with a static fallback)
+- ``runtime``    shorter experiments while grading (``quick``)
+
+For the ``course`` command (instructors, and ``course check`` for students):
+
+- ``cli``        the ``course`` command: release, check, autograde
+- ``course``     where the course lives on disk, and nbgrader's API on it
+- ``cells``      the structure of a course notebook: setup, solution, test cells
+- ``release``    regenerate notebooks/ from solutions/
+- ``selfcheck``  ``course check``: a student's self-check of one notebook
+- ``grading/``   the grading path of ``course autograde`` (see its ``__init__``)
 """
 
 __version__ = "0.1.0"

@@ -57,6 +57,19 @@ def is_written_answer(cell) -> bool:
     return m.get("solution", False) and m.get("grade", False)
 
 
+def setup_sources(nb) -> list[str]:
+    """The setup cells' code: the code cells before the first exercise (imports, provided
+    helpers). Test cells may rely on these and on the solution cells, nothing else."""
+    first = next((i for i, c in enumerate(nb.cells) if is_solution_cell(c) or is_test_cell(c)),
+                 len(nb.cells))
+    return [c.source for c in nb.cells[:first] if c.cell_type == "code"]
+
+
+def solution_sources(nb) -> list[str]:
+    """The code of every solution cell (the student's answers), in order."""
+    return [c.source for c in nb.cells if is_solution_cell(c) and c.cell_type == "code"]
+
+
 def exercise_names(source: str) -> list[str]:
     """The exercise names a test cell checks, in order, without repeats."""
     return list(dict.fromkeys(EXERCISE_RE.findall(source)))

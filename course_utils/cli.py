@@ -11,9 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .autograde import default_jobs
 from .cells import NotebookError
 from .course import CourseError, assignments, check_assignment, find_root
+from .grading.autograde import default_jobs
 
 
 def _release(args) -> int:
@@ -32,7 +32,7 @@ def _check(args) -> int:
 
 
 def _autograde(args) -> int:
-    from .autograde import autograde
+    from .grading.autograde import autograde
     root = find_root(args.root)
     grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out),
                        timeout=args.timeout, jobs=args.jobs, progress=not args.quiet,
@@ -41,7 +41,7 @@ def _autograde(args) -> int:
     for g in grades:
         print(f"{g.student:<{width}}  {g.score:>6g} / {g.max_score:<6g} {g.status}"
               + (f"  ({g.detail})" if g.detail else ""))
-    attention = [g for g in grades if g.status != "graded"]
+    attention = [g for g in grades if g.status.needs_attention]
     print(f"\n{len(grades)} submission(s); grades in {Path(args.out) / 'grades.csv'}, "
           f"feedback in {Path(args.out) / 'feedback'}")
     if attention:

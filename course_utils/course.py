@@ -30,7 +30,7 @@ def find_root(start=None) -> Path:
 def assignments(root: Path) -> list[str]:
     """The assignment names: the folders of solutions/ that hold a notebook of their name."""
     return sorted(p.name for p in (root / "solutions").iterdir()
-                  if (p / f"{p.name}.ipynb").is_file())
+                  if source_path(root, p.name).is_file())
 
 
 def check_assignment(root: Path, name: str) -> str:
@@ -40,17 +40,24 @@ def check_assignment(root: Path, name: str) -> str:
     return name
 
 
-def nbgrader_api(work: Path, timeout: int | None = None, database: bool = True,
-                 sandbox: dict | None = None):
+def source_path(root: Path, name: str, notebook: str | None = None) -> Path:
+    """The nbgrader source of assignment ``name``: ``<root>/solutions/<name>/<name>.ipynb``."""
+    return Path(root) / "solutions" / name / f"{notebook or name}.ipynb"
+
+
+def release_path(root: Path, name: str, notebook: str | None = None) -> Path:
+    """The student version of assignment ``name``: ``<root>/notebooks/<name>/<name>.ipynb``."""
+    return Path(root) / "notebooks" / name / f"{notebook or name}.ipynb"
+
+
+def nbgrader_api(work: Path, database: bool = True, configure=None):
     """nbgrader's Python API on the course directory ``work``, configured by its
     nbgrader_config.py. In-process: nbgrader's slow start-up is paid once per run.
 
     Args:
-        timeout: seconds a cell may run while autograding (overrides Execute.timeout).
         database: False to generate assignments without a gradebook (a pure release).
-        sandbox: settings of :class:`course_utils.execute.SandboxedExecute` (report_dir,
-            work_dir, protected, ...): autograde runs the notebooks in the sandbox
-            instead of with nbgrader's own Execute.
+        configure: a function that adjusts the loaded traitlets config before the API is
+            built (``course autograde`` swaps in its sandboxed execution this way).
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -61,13 +68,11 @@ def nbgrader_api(work: Path, timeout: int | None = None, database: bool = True,
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
     config = PyFileConfigLoader(CONFIG, path=str(work)).load_config()
     config.CourseDirectory.root = str(work)
-    if timeout is not None:
-        config.Execute.timeout = int(timeout)
     if not database:
         config.SaveCells.enabled = False
         config.GenerateAssignment.no_database = True
-    if sandbox is not None:
-        _use_sandbox(config, sandbox, work)
+    if configure is not None:
+        configure(config)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
@@ -77,25 +82,6 @@ def scratch_course(root: Path, name: str, workdir: Path) -> Path:
     repository."""
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / CONFIG, workdir / CONFIG)
-    shutil.copytree(root / "solutions" / name, workdir / "solutions" / name,
+    shutil.copytree(source_path(root, name).parent, source_path(workdir, name).parent,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return workdir
-
-
-def _use_sandbox(config, settings: dict, work: Path) -> None:
-    """Make nbgrader's autograde execute with SandboxedExecute (course_utils/execute.py)."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
-                                        LimitOutput, SaveAutoGrades)
-
-    from .execute import SandboxedExecute
-
-    config.Autograde.autograde_preprocessors = [
-        SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
-    execute = config.SandboxedExecute
-    execute.course_root = str(work)
-    if "Execute" in config and "timeout" in config.Execute:
-        execute.cell_timeout = int(config.Execute.timeout)
-    for key, value in settings.items():
-        execute[key] = value

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .course import CourseError, nbgrader_api, scratch_course
+from .course import CourseError, nbgrader_api, release_path, scratch_course
 
 
 def release(root: Path, name: str, into: Path | None = None) -> Path:
@@ -16,11 +16,11 @@ def release(root: Path, name: str, into: Path | None = None) -> Path:
     The generation runs in a scratch course directory without a gradebook, so releasing
     is a pure function of solutions/<name>/.
     """
-    target = Path(into or root / "notebooks") / name
+    target = Path(into) / name if into else release_path(root, name).parent
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         work = scratch_course(root, name, Path(tmp))
         result = nbgrader_api(work, database=False).generate_assignment(name, create=False)
-        produced = work / "notebooks" / name
+        produced = release_path(work, name).parent
         if not result["success"] or not produced.is_dir():
             raise CourseError(f"nbgrader could not generate {name}:\n{result.get('error') or result.get('log')}")
         if target.exists():

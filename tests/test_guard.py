@@ -1,4 +1,4 @@
-"""course_utils.guard: replaced state is found and put back; torch calls are attributed."""
+"""course_utils.grading.guard: replaced state is found and put back; torch calls are attributed."""
 
 import functools
 import sys
@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from course_utils import checks, reference
-from course_utils.guard import StateGuard, TorchWatch, borrowed_answer
+from course_utils.grading.guard import StateGuard, TorchWatch, borrowed_answer
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""course_utils.integrity: a submission's structure is checked against the release and repaired."""
+"""course_utils.grading.integrity: a submission's structure is checked against the release and repaired."""
 
 import copy
 
@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from course_utils import cells
-from course_utils.integrity import repair
+from course_utils.grading.integrity import repair
 from tests.test_pipeline import release_of
 
 NAME = "01_backprop"

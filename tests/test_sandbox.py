@@ -1,4 +1,4 @@
-"""course_utils.sandbox + runner: what student code can and cannot reach while it is graded.
+"""course_utils.grading.sandbox + runner: what student code can and cannot reach while it is graded.
 
 The class corpus (test_autograde.py) covers the statuses end to end; these tests look at
 the sandbox itself, with tiny jobs: in bubblewrap (skipped where the machine cannot create
@@ -7,8 +7,8 @@ namespaces) and in the fallback mode, which must still refuse what matters.
 
 import pytest
 
-from course_utils import sandbox
-from course_utils.sandbox import Limits, bwrap_command, run_sandboxed, sandbox_problem
+from course_utils.grading import sandbox
+from course_utils.grading.sandbox import Limits, bwrap_command, run_sandboxed, sandbox_problem
 from tests.harness import ROOT
 
 SECRET = ROOT / "solutions"

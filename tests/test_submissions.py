@@ -1,11 +1,11 @@
-"""course_utils.submissions: every layout an instructor collects, and bad input refused."""
+"""course_utils.grading.submissions: every layout an instructor collects, and bad input refused."""
 
 import zipfile
 
 import pytest
 
 from course_utils.course import CourseError
-from course_utils.submissions import collect
+from course_utils.grading.submissions import collect
 
 NAME = "01_backprop"
 

@@ -15,7 +15,7 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .course import CourseError
+from ..course import CourseError
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
 IGNORED = {"__MACOSX", ".ipynb_checkpoints"}

@@ -9,19 +9,11 @@ For each submission:
 1. integrity.py compares it with the released notebook and repairs it (deleted, edited or
    duplicated test cells, changed metadata), noting what it found;
 2. nbgrader autogrades it in a scratch course directory with its own gradebook: nbgrader
-   puts the instructor's test cells (with the hidden tests) back, execute.py runs the
-   notebook with runner.py inside the sandbox (sandbox.py), and nbgrader scores the test
-   cells;
-3. the status says what happened; the feedback HTML has the per-exercise scores and
-   failure messages, no hidden test code and no images.
-
-Statuses: ``graded``; ``missing`` (no notebook); ``invalid_notebook`` (not a readable
-notebook); ``timeout`` (a cell or the whole notebook ran past its time limit; what finished
-is scored); ``crashed`` (the notebook's process died, e.g. ``os._exit`` or out of memory;
-the cell that did it was skipped and the rest graded; or nbgrader failed);
-``tampered`` (test cells or the tests' tools were interfered with, or the code tried to
-reach what grading forbids; graded as the unmodified tests grade the student's
-functions). Every status but ``graded`` needs the instructor's attention.
+   puts the instructor's test cells (with the hidden tests) back, sandboxed_execute.py
+   runs the notebook with runner.py inside the sandbox (sandbox.py), and nbgrader scores
+   the test cells;
+3. the status (contracts.Status) says what happened; the feedback HTML has the
+   per-exercise scores and failure messages, no hidden test code and no images.
 
 Parallel: ``jobs`` worker processes, each with its own scratch course and gradebook.
 """
@@ -37,27 +29,16 @@ import time
 import traceback
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
-from .cells import NotebookError, exercises, read_notebook, written_answers
-from .course import CourseError, check_assignment, nbgrader_api, scratch_course
+from ..cells import NotebookError, exercises, read_notebook, written_answers
+from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
+from .contracts import Grade, RunReport, Status
 from .integrity import repair
+from .sandboxed_execute import use_sandbox
 from .submissions import collect
 
-COLUMNS = ["student", "assignment", "score", "max_score", "status", "detail"]
 MAX_DETAIL = 600
-
-
-@dataclass
-class Grade:
-    student: str
-    assignment: str
-    score: float
-    max_score: float
-    status: str
-    detail: str = ""
-    seconds: float = 0.0      # time spent grading this notebook
 
 
 class Grader:
@@ -72,12 +53,12 @@ class Grader:
         sandbox = {"report_dir": str(self.reports), "work_dir": str(workdir / "sandboxes"),
                    "protected": protected, **(limits or {})}
         with _quiet_nbgrader():
-            self.api = nbgrader_api(self.work, timeout=timeout, sandbox=sandbox)
+            self.api = nbgrader_api(self.work, configure=use_sandbox(sandbox, timeout))
             result = self.api.generate_assignment(name)
         if not result["success"]:
             raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
-        source = read_notebook(self.work / "solutions" / name / f"{name}.ipynb")
-        self.release = read_notebook(self.work / "notebooks" / name / f"{name}.ipynb")
+        source = read_notebook(source_path(self.work, name))
+        self.release = read_notebook(release_path(self.work, name))
         self.exercises = exercises(source)
         self.autograded = {ex.grade_id for ex in self.exercises}
         self.max_score = sum(ex.points for ex in self.exercises)
@@ -85,12 +66,12 @@ class Grader:
 
     def grade(self, student: str, path: Path | None, feedback_dir: Path) -> Grade:
         """Grade one submission (never raises: an internal failure is a ``crashed`` grade)."""
-        grade = Grade(student, self.name, 0.0, self.max_score, "graded")
+        grade = Grade(student, self.name, 0.0, self.max_score, Status.GRADED)
         start = time.perf_counter()
         try:
             self._grade(grade, path, feedback_dir)
         except Exception as err:  # noqa: BLE001 -- one bad submission never stops the others
-            grade.status = "crashed"
+            grade.status = Status.CRASHED
             grade.detail = f"the grader failed on this submission: {type(err).__name__}: {err}"
             traceback.print_exc()
         grade.seconds = time.perf_counter() - start
@@ -100,12 +81,12 @@ class Grader:
     def _grade(self, grade: Grade, path: Path | None, feedback_dir: Path) -> None:
         name, student = self.name, grade.student
         if path is None:
-            grade.status, grade.detail = "missing", f"no {name}.ipynb for {student}"
+            grade.status, grade.detail = Status.MISSING, f"no {name}.ipynb for {student}"
             return
         try:
             submitted = read_notebook(path)
         except NotebookError as err:
-            grade.status, grade.detail = "invalid_notebook", str(err)
+            grade.status, grade.detail = Status.INVALID_NOTEBOOK, str(err)
             return
         repaired, structure = repair(submitted, self.release)
         dest = self.work / "submitted" / student / name
@@ -115,13 +96,13 @@ class Grader:
             result = self.api.autograde(name, student)
         report_path = self.reports / f"{student}.json"
         if not result["success"] or not report_path.is_file():
-            grade.status, grade.detail = "crashed", _nbgrader_failure(result)
+            grade.status, grade.detail = Status.CRASHED, _nbgrader_failure(result)
             return
-        report = json.loads(report_path.read_text())
+        report = RunReport.from_json(report_path.read_text())
         scores = self._scores(student)
         grade.score = sum(scores.values())
-        grade.status, grade.detail = _status(report, structure)
-        if grade.status == "graded" and self.manual_points:
+        grade.status, grade.detail = report.verdict(structure)
+        if grade.status is Status.GRADED and self.manual_points:
             grade.detail = f"{self.manual_points:g} point(s) of written answers to grade by hand"
         with _quiet_nbgrader():
             self.api.generate_feedback(name, student)
@@ -162,37 +143,6 @@ def summary_html(grade: Grade, rows: list[tuple[str, float, float]], manual_poin
             f"<h2>{escape(grade.assignment)}: {grade.score:g} / {grade.max_score:g} autograded points</h2>"
             f"{note}<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
             "<tr><th>exercise</th><th>score</th></tr>" + "".join(lines) + f"</table>{manual}</div>")
-
-
-def _status(report: dict, structure: list[str]) -> tuple[str, str]:
-    """(status, detail) from the sandbox run's report and the structure findings."""
-    tampering = structure + report["findings"]
-    if report["forged"]:
-        tampering.append(report["forged"])
-    tampering += [f"tried to {what} (refused)" for what in report["refused"]]
-    problems = []
-    if report["crashed_cells"]:
-        problems.append(("crashed", f"cell(s) {', '.join(map(str, report['crashed_cells']))} "
-                                    "stopped the notebook's process and were skipped"))
-    if report["timed_out"]:
-        problems.append(("timeout", report["problem"] + "; the cells that finished are graded"))
-    elif report["problem"]:
-        problems.append(("crashed", report["problem"] + "; the cells that finished are graded"))
-    if report["out_of_memory"]:
-        problems.append(("crashed", f"cell(s) {', '.join(map(str, report['out_of_memory']))} "
-                                    "ran out of memory (MemoryError)"))
-    if report["cell_timeouts"]:
-        problems.append(("timeout", f"cell(s) {', '.join(map(str, report['cell_timeouts']))} "
-                                    "ran past the time limit and were stopped"))
-    if tampering:
-        problems.append(("tampered", "; ".join(tampering)))
-    if not report["sandboxed"]:
-        problems.append(("graded", "graded WITHOUT the sandbox (bubblewrap unavailable)"))
-    if not problems:
-        return "graded", ""
-    order = ["crashed", "timeout", "tampered", "graded"]
-    status = min((s for s, _ in problems), key=order.index)
-    return status, "; ".join(d for _, d in problems)
 
 
 def _nbgrader_failure(result: dict) -> str:
@@ -236,7 +186,7 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
 
     check_assignment(root, name)
     root, submissions, out = Path(root).resolve(), Path(submissions).resolve(), Path(out).resolve()
-    max_score = sum(ex.points for ex in exercises(read_notebook(root / "solutions" / name / f"{name}.ipynb")))
+    max_score = sum(ex.points for ex in exercises(read_notebook(source_path(root, name))))
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
@@ -260,7 +210,7 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
                     try:
                         grades.append(future.result())
                     except Exception as err:  # noqa: BLE001 -- a dead worker process
-                        grades.append(Grade(futures[future], name, 0.0, max_score, "crashed",
+                        grades.append(Grade(futures[future], name, 0.0, max_score, Status.CRASHED,
                                             f"the grading worker failed: {type(err).__name__}: {err}"))
                     bar.update()
         bar.close()
@@ -272,7 +222,5 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
 def write_grades(path: Path, grades: list[Grade]) -> None:
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(COLUMNS)
-        for g in grades:
-            writer.writerow([g.student, g.assignment, f"{g.score:g}", f"{g.max_score:g}",
-                             g.status, g.detail])
+        writer.writerow(Grade.COLUMNS)
+        writer.writerows(g.row() for g in grades)

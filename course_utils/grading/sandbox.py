@@ -1,6 +1,6 @@
 """Where a submission's code runs while it is graded: a bubblewrap sandbox.
 
-:func:`run_sandboxed` starts ``python -m course_utils.runner`` (runner.py) inside
+:func:`run_sandboxed` starts ``python -m course_utils.grading.runner`` (runner.py) inside
 `bubblewrap <https://github.com/containers/bubblewrap>`_ (Debian package ``bubblewrap``):
 
 - a private, empty working directory is the only writable place (plus a private /tmp);
@@ -154,7 +154,7 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
                memory_mb=limits.memory_mb, writable=[str(workdir), "/dev/null", tempfile.gettempdir()],
                protected=[str(p) for p in protected], readable=[str(workdir), package, sys.prefix])
     read_fd, write_fd = os.pipe()
-    argv = [sys.executable, "-m", "course_utils.runner"]
+    argv = [sys.executable, "-m", "course_utils.grading.runner"]
     problem = sandbox_problem()
     result = RunResult(sandboxed=problem is None)
     if problem is None:

@@ -1,7 +1,7 @@
 """Keeping the tests honest while they run next to a student's code (used by runner.py).
 
 A notebook's tests run in the same process as the student's code, which can change what
-the tests rely on. Three guards, each answering one question:
+the tests rely on. Four guards, each answering one question:
 
 - :class:`StateGuard` -- did the student's code replace something the tests use
   (``numpy.allclose``, ``course_utils.checks.check_close``, ``builtins.isinstance``,
@@ -13,6 +13,8 @@ the tests rely on. Three guards, each answering one question:
   that must be written in NumPy? A profile hook looks at each call into torch and walks up
   the stack: a call made on behalf of student code is recorded; calls made by the tests,
   the setup cells or the reference layers that a test swapped in are not.
+- :class:`ShellHooks` -- did a student cell rewire IPython's input transformers or its
+  exception handler? (The tests do not run through IPython; trying is still reported.)
 - :func:`install_audit_hook` -- a Python audit hook (it cannot be removed once added) that
   refuses network access, new processes, reading protected paths, writing outside the
   sandbox, rewiring the profiler, and walking the interpreter's objects (``gc``).
@@ -24,6 +26,7 @@ sandbox (sandbox.py) is what keeps such code away from the gradebook and other s
 from __future__ import annotations
 
 import builtins
+import functools
 import os
 import sys
 import types
@@ -186,6 +189,35 @@ class StateGuard:
         return found
 
 
+# ------------------------------------------------------------------------ IPython's hooks
+
+
+class ShellHooks:
+    """Did a student cell rewire IPython (input or AST transformers, the exception
+    handler)? The tests do not run through IPython, so this cannot touch them, but trying
+    is worth reporting."""
+
+    def __init__(self, shell):
+        self.shell = shell
+        self.seen = self._hooks()
+
+    def _hooks(self) -> dict:
+        shell = self.shell
+        return {"IPython's input transformers were": list(shell.input_transformers_cleanup)
+                + list(shell.input_transformers_post),
+                "IPython's AST transformers were": list(shell.ast_transformers),
+                "IPython's exception handler was": [shell.custom_exceptions, shell.CustomTB]}
+
+    def changed(self) -> list[str]:
+        """What changed since the last call, one line each."""
+        now = self._hooks()
+        found = [f"{what} changed" for what, value in now.items()
+                 if len(value) != len(self.seen[what])
+                 or any(a is not b for a, b in zip(value, self.seen[what]))]
+        self.seen = now
+        return found
+
+
 # ------------------------------------------------------------------------ torch watch
 
 
@@ -203,7 +235,7 @@ def _library_roots() -> tuple[str, ...]:
     import torch
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.__file__),
              str(Path(numpy.__file__).parent.parent), str(Path(torch.__file__).parent.parent),
-             str(Path(__file__).parent)}
+             str(Path(__file__).parent.parent)}
     return tuple(os.path.realpath(r) + os.sep for r in roots)
 
 
@@ -218,15 +250,49 @@ class TorchWatch:
     call is recorded as theirs.
     """
 
-    def __init__(self):
+    def __init__(self, set_profile=sys.setprofile):
         import torch
         self.torch_dir = os.path.dirname(os.path.realpath(torch.__file__)) + os.sep
         self.libraries = _library_roots()
         self.trusted: set[types.CodeType] = set()
         self.calls: list[str] = []
+        self._set_profile = set_profile    # the runner's, which the audit hook lets through
 
     def trust(self, code: types.CodeType) -> None:
         self.trusted.update(_code_objects(code))
+
+    def start(self, test_code: types.CodeType) -> None:
+        """Get ready for one test cell: trust its code, forget earlier calls."""
+        self.trust(test_code)
+        self.calls = []
+
+    def on(self) -> None:
+        self._set_profile(self.profile)
+
+    def off(self) -> None:
+        self._set_profile(None)
+
+    def watched(self, func):
+        """``func`` with the watch switched on while it runs (and off after). Watching only
+        the student's functions keeps a test fast: the tests' own torch references run
+        unwatched. The wrapper has the student's globals, so ``checks.substituted`` still
+        reaches them."""
+        depth, on, off = [0], self.on, self.off
+
+        def watched(*args, **kwargs):
+            if depth[0]:
+                return func(*args, **kwargs)
+            depth[0] += 1
+            on()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                off()
+                depth[0] -= 1
+
+        wrapper = types.FunctionType(watched.__code__, func.__globals__, func.__name__,
+                                     None, watched.__closure__)
+        return functools.update_wrapper(wrapper, func)
 
     def _is_torch_builtin(self, func) -> bool:
         module = getattr(func, "__module__", None) or ""
@@ -248,7 +314,7 @@ class TorchWatch:
 
     def _initiator(self, frame) -> str | None:
         """The student's frame on whose behalf a torch call is made, or None."""
-        from .checks import active_substitutes
+        from ..checks import active_substitutes
         substitutes = {getattr(f, "__code__", None) for f in active_substitutes()}
         while frame is not None:
             code = frame.f_code
@@ -361,4 +427,4 @@ def install_audit_hook(writable, protected, readable_inside_protected, attempts:
     return allow_hooks
 
 
-__all__ = ["StateGuard", "TorchWatch", "install_audit_hook", "borrowed_answer"]
+__all__ = ["StateGuard", "ShellHooks", "TorchWatch", "install_audit_hook", "borrowed_answer"]

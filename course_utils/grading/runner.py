@@ -1,4 +1,4 @@
-"""Run one submission's cells for grading: ``python -m course_utils.runner`` (in the sandbox).
+"""Run one submission's cells for grading: ``python -m course_utils.grading.runner`` (in the sandbox).
 
 The parent (sandbox.py) writes a *job* as JSON to this process's standard input and reads
 one JSON line per *event* from the file descriptor named by ``COURSE_RESULTS_FD``. The job:
@@ -35,7 +35,6 @@ message, never the test's code.
 from __future__ import annotations
 
 import builtins
-import functools
 import io
 import json
 import os
@@ -44,6 +43,8 @@ import signal
 import sys
 import time
 import types
+
+from .contracts import CellErrorName, cell_error
 
 
 class CellTimeout(BaseException):
@@ -78,6 +79,8 @@ def _on_alarm(signum, frame):
 
 
 class Runner:
+    """Runs a job's cells one by one and emits an event per cell (see the module docstring)."""
+
     def __init__(self, job: dict, emit):
         self.job, self.emit = job, emit
         self.cell_timeout = int(job.get("cell_timeout", 120))
@@ -88,8 +91,9 @@ class Runner:
         from IPython.core.interactiveshell import InteractiveShell
         from traitlets.config import Config
 
-        from . import checks, guard
-        from .cells import exercise_names
+        from .. import checks
+        from ..cells import exercise_names
+        from . import guard
 
         config = Config()
         config.HistoryManager.enabled = False
@@ -107,19 +111,20 @@ class Runner:
             exec(code, self.test_ns)
         self.setup_names = dict(self.test_ns)
         self._close_figures()
-        self.checks = checks
+        # Taken before any student code runs, so that a student's patch cannot reach them.
+        self.clear_substitutes = checks.clear_substitutes
+        self.exercise_names, self.borrowed_answer = exercise_names, guard.borrowed_answer
         self.state = guard.StateGuard()
-        self.torch = guard.TorchWatch()
+        self.shell_hooks = guard.ShellHooks(self.shell)
+        self.torch = guard.TorchWatch(self._set_profile)
         for code in setup_codes:
             self.torch.trust(code)
-        self.borrowed_answer, self.exercise_names = guard.borrowed_answer, exercise_names
-        self.hooks = self._shell_hooks()
         self.attempts: list[str] = []
         self.allow_hooks = guard.install_audit_hook(
             self.job.get("writable", [os.getcwd()]), self.job.get("protected", []),
             self.job.get("readable", []), self.attempts)
 
-    # -- the cells -------------------------------------------------------------------------
+    # -- helpers -------------------------------------------------------------------------
     def _timed(self, run):
         """Run ``run()`` under the cell time limit, capturing stdout and stderr; return
         ``(output, what run returned or CellTimeout)``. Nothing else happens until the
@@ -141,22 +146,25 @@ class Runner:
         return capture.text(), outcome
 
     def _timeout_error(self) -> dict:
-        return {"ename": "CellTimeoutError", "evalue": f"the cell ran longer than {self.cell_timeout} s",
-                "traceback": [f"CellTimeoutError: the cell ran longer than {self.cell_timeout} s "
-                              "and was stopped (an infinite loop?)"]}
+        return cell_error(CellErrorName.TIMEOUT, f"the cell ran longer than {self.cell_timeout} s",
+                          [f"{CellErrorName.TIMEOUT}: the cell ran longer than {self.cell_timeout} s "
+                           "and was stopped (an infinite loop?)"])
 
     def _set_profile(self, hook) -> None:
+        """The runner's own ``sys.setprofile``: the audit hook refuses anyone else's."""
         self.allow_hooks[0] = True
         try:
             sys.setprofile(hook)
         finally:
             self.allow_hooks[0] = False
 
-    def _close_figures(self):
+    @staticmethod
+    def _close_figures():
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
             pyplot.close("all")
 
+    # -- the cells -------------------------------------------------------------------------
     def run_student_cell(self, cell: dict) -> dict:
         def run():
             result = self.shell.run_cell(cell["source"], store_history=False)
@@ -168,57 +176,58 @@ class Runner:
         elif err is None:
             error = None
         else:
-            error = {"ename": type(err).__name__, "evalue": str(err)[:2000], "traceback": []}
+            error = cell_error(type(err).__name__, str(err), traceback=[])
         self._set_profile(None)
-        findings = self.replaced_builtins + self.state.restore() + self._rewired_shell()
+        findings = self.replaced_builtins + self.state.restore() + self.shell_hooks.changed()
         self._close_figures()
         return {"output": output, "error": error, "findings": findings}
 
-    def _shell_hooks(self) -> dict:
-        shell = self.shell
-        return {"IPython's input transformers were": list(shell.input_transformers_cleanup)
-                + list(shell.input_transformers_post),
-                "IPython's AST transformers were": list(shell.ast_transformers),
-                "IPython's exception handler was": [shell.custom_exceptions, shell.CustomTB]}
-
-    def _rewired_shell(self) -> list[str]:
-        """IPython hooks the cell changed (they cannot touch the tests, which do not run
-        through IPython, but trying is worth reporting)."""
-        now = self._shell_hooks()
-        changed = [f"{what} changed" for what, value in now.items()
-                   if len(value) != len(self.hooks[what]) or any(a is not b for a, b in zip(value, self.hooks[what]))]
-        self.hooks = now
-        return changed
-
-    def run_test_cell(self, cell: dict) -> dict:
-        self._set_profile(None)
-        self.state.restore()                       # the student's cells were checked already
-        del self.checks._ACTIVE_SUBSTITUTES[:]
+    def _test_namespace(self, cell: dict) -> tuple[dict, dict, bool]:
+        """Reset the tests' namespace to the setup names plus the student's answers
+        (watched by the torch watch where the exercise must be NumPy); return it, the
+        answers, and whether the watch must stay on for the whole cell (a class answer,
+        whose methods run later)."""
         user = self.shell.user_ns
         answers = {name: user[name] for name in self.job["answer_names"] if name in user}
         namespace = self.test_ns
         namespace.clear()
         namespace.update(self.setup_names)
         namespace.update(answers)
-        before = dict(namespace)
-        code = compile(cell["source"], f"<test cell {cell['grade_id']}>", "exec")
-        watch = None if cell.get("torch_allowed") else self.torch
         whole_cell = False
-        if watch is not None:
-            watch.trust(code)
-            watch.calls = []
-            # Watch the student's functions only while they run (the tests' own torch
-            # references would make a watched cell several times slower); a class answer
-            # is watched for the whole cell, since its methods run later.
+        if not cell.get("torch_allowed"):
             for name, value in answers.items():
                 if isinstance(value, types.FunctionType):
-                    namespace[name] = self._watched(value)
+                    namespace[name] = self.torch.watched(value)
                 elif isinstance(value, type) and name in cell["source"]:
                     whole_cell = True
+        return namespace, answers, whole_cell
+
+    def _test_findings(self, cell: dict) -> list[str]:
+        """What interfered with the test while it ran."""
+        findings = [f"while the tests ran, {change}"
+                    for change in self.replaced_builtins + self.state.restore()]
+        if not cell.get("torch_allowed"):
+            findings += [f"{call}, which this exercise forbids (write it in NumPy)"
+                         for call in self.torch.calls]
+            tested = set(self.exercise_names(cell["source"]))
+            user = self.shell.user_ns
+            findings += [why for name in self.job["answer_names"] if name in tested and name in user
+                         and (why := self.borrowed_answer(name, user[name]))]
+        return findings
+
+    def run_test_cell(self, cell: dict) -> dict:
+        self._set_profile(None)
+        self.state.restore()                       # the student's cells were checked already
+        self.clear_substitutes()
+        code = compile(cell["source"], f"<test cell {cell['grade_id']}>", "exec")
+        if not cell.get("torch_allowed"):
+            self.torch.start(code)
+        namespace, answers, whole_cell = self._test_namespace(cell)
+        before = dict(namespace)
 
         def run():
             if whole_cell:
-                self._set_profile(watch.profile)
+                self.torch.on()
             try:
                 exec(code, namespace)
             except CellTimeout:
@@ -226,72 +235,41 @@ class Runner:
             except BaseException as err:  # noqa: BLE001 -- any failure fails the test
                 return err
             finally:
-                self._set_profile(None)
+                self.torch.off()
             return None
 
         output, err = self._timed(run)
-        error = self._timeout_error() if err is CellTimeout else None if err is None else self._test_error(err)
+        error = self._timeout_error() if err is CellTimeout else None if err is None else _test_error(err)
         # What the test defined stays visible to later cells, as in Jupyter (not the answers).
-        user.update({k: v for k, v in namespace.items()
-                     if k not in answers and (k not in before or before[k] is not v)})
-        findings = [f"while the tests ran, {change}"
-                    for change in self.replaced_builtins + self.state.restore()]
-        if watch is not None:
-            findings += [f"{call}, which this exercise forbids (write it in NumPy)" for call in watch.calls]
-            tested = set(self.exercise_names(cell["source"]))
-            findings += [why for name in self.job["answer_names"] if name in tested and name in user
-                         and (why := self.borrowed_answer(name, user[name]))]
+        self.shell.user_ns.update({k: v for k, v in namespace.items()
+                                   if k not in answers and (k not in before or before[k] is not v)})
+        findings = self._test_findings(cell)
         if findings and error is None:
-            error = {"ename": "TamperingDetected", "evalue": "; ".join(findings),
-                     "traceback": ["TamperingDetected: these tests do not count, because "
-                                   + "; ".join(findings) + "."]}
+            error = cell_error(CellErrorName.TAMPERING, "; ".join(findings),
+                               [f"{CellErrorName.TAMPERING}: these tests do not count, because "
+                                + "; ".join(findings) + "."])
         self._close_figures()
         return {"output": output, "error": error, "findings": findings, "passed": error is None}
-
-    def _watched(self, func):
-        """``func`` with the torch watch switched on while it runs. The wrapper has the
-        student's globals, so ``checks.substituted`` still reaches them."""
-        depth, profile, set_profile = [0], self.torch.profile, self._set_profile
-
-        def watched(*args, **kwargs):
-            if depth[0]:
-                return func(*args, **kwargs)
-            depth[0] += 1
-            set_profile(profile)
-            try:
-                return func(*args, **kwargs)
-            finally:
-                set_profile(None)
-                depth[0] -= 1
-
-        wrapper = types.FunctionType(watched.__code__, func.__globals__, func.__name__,
-                                     None, watched.__closure__)
-        return functools.update_wrapper(wrapper, func)
-
-    @staticmethod
-    def _test_error(err: BaseException) -> dict:
-        render = getattr(err, "_render_traceback_", None)
-        lines = render() if callable(render) and isinstance(err, AssertionError) else \
-            [f"{type(err).__name__}: {err}"]
-        return {"ename": type(err).__name__, "evalue": str(err)[:2000],
-                "traceback": [str(line)[:4000] for line in lines][:60]}
 
     def run(self):
         self.start()
         self.emit({"event": "started"})
         for cell in self.job["cells"]:
             if cell.get("skip"):             # this cell killed the process in an earlier run
-                error = {"ename": "CellSkipped", "evalue": cell["skip"],
-                         "traceback": [f"CellSkipped: {cell['skip']}"]}
                 self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], "output": "",
-                           "error": error, "findings": [], "passed": False})
+                           "error": cell_error(CellErrorName.SKIPPED, cell["skip"]), "findings": [],
+                           "passed": False})
                 continue
-            if cell["kind"] == "test":
-                result = self.run_test_cell(cell)
-            else:
-                result = self.run_student_cell(cell)
-            self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], **result})
+            run = self.run_test_cell if cell["kind"] == "test" else self.run_student_cell
+            self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], **run(cell)})
         self.emit({"event": "done", "refused": list(self.attempts)})
+
+
+def _test_error(err: BaseException) -> dict:
+    """A failed test's error: a check failure's own message lines, else one line."""
+    render = getattr(err, "_render_traceback_", None)
+    lines = render() if callable(render) and isinstance(err, AssertionError) else None
+    return cell_error(type(err).__name__, str(err), lines)
 
 
 def main() -> int:

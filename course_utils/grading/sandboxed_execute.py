@@ -8,13 +8,13 @@ the test cells from the outputs written here (a test cell with an error output g
 This step builds the runner's job from the notebook nbgrader prepared and from the
 assignment's source notebook (the trusted setup cells, the names the solution cells define,
 which exercises may use torch), runs it, turns the runner's events into cell outputs, and
-writes a report (``<report_dir>/<student>.json``) that autograde.py turns into a status.
+writes a :class:`~course_utils.grading.contracts.RunReport` (``<report_dir>/<student>.json``)
+that autograde.py turns into a status.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 from pathlib import Path
 
 import nbformat
@@ -23,7 +23,9 @@ from traitlets import Integer, List, Unicode
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from . import cells
+from .. import cells
+from ..course import source_path
+from .contracts import CellErrorName, RunReport, cell_error
 from .sandbox import Limits, run_sandboxed
 
 
@@ -59,23 +61,18 @@ def _uses_torch(source: str) -> bool:
 def grading_plan(source_nb) -> dict:
     """What the runner needs from the assignment's source notebook.
 
-    - ``setup``: the code cells before the first exercise (imports, provided helpers);
+    - ``setup``: the setup cells (see :func:`course_utils.cells.setup_sources`);
     - ``answer_names``: every name the solution cells define (the student's answers);
     - ``torch_allowed``: test grade_id -> whether its exercise may use torch: only when the
       instructor's own solution does (the capstone); NumPy exercises may not.
     """
-    first = next(i for i, c in enumerate(source_nb.cells)
-                 if cells.is_solution_cell(c) or cells.is_test_cell(c))
-    setup = [c.source for c in source_nb.cells[:first] if c.cell_type == "code"]
-    answers, torch_allowed, pending = set(), {}, []
-    for cell in source_nb.cells:
-        if cells.is_solution_cell(cell) and cell.cell_type == "code":
-            answers |= _defined_names(cell.source)
-            pending.append(cell.source)
-        elif cells.is_test_cell(cell):
-            torch_allowed[cells.meta(cell)["grade_id"]] = any(_uses_torch(s) for s in pending)
-            pending = []
-    return {"setup": setup, "answer_names": sorted(answers), "torch_allowed": torch_allowed}
+    answers = set()
+    for source in cells.solution_sources(source_nb):
+        answers |= _defined_names(source)
+    torch_allowed = {ex.grade_id: any(_uses_torch(source_nb.cells[i].source) for i in ex.solution_indices)
+                     for ex in cells.exercises(source_nb)}
+    return {"setup": cells.setup_sources(source_nb), "answer_names": sorted(answers),
+            "torch_allowed": torch_allowed}
 
 
 def build_job(nb, plan: dict) -> dict:
@@ -93,8 +90,8 @@ def build_job(nb, plan: dict) -> dict:
     return {"setup": plan["setup"], "answer_names": plan["answer_names"], "cells": job_cells}
 
 
-def apply_events(nb, job: dict, result) -> dict:
-    """Write the runner's events into ``nb`` as outputs; return the report for autograde.py."""
+def apply_events(nb, job: dict, result) -> RunReport:
+    """Write the runner's events into ``nb`` as outputs; return what the run found."""
     by_index = {}
     expected = [c["index"] for c in job["cells"]]
     forged = result.corrupted
@@ -114,31 +111,30 @@ def apply_events(nb, job: dict, result) -> dict:
         if event is None:
             if job_cell["kind"] == "test":
                 reason = result.problem or forged or "the notebook stopped before this cell"
-                cell.outputs.append(new_output("error", ename="NotRun", evalue=reason,
-                                               traceback=[f"NotRun: these tests did not run: {reason}"]))
+                cell.outputs.append(new_output("error", **cell_error(
+                    CellErrorName.NOT_RUN, reason, [f"{CellErrorName.NOT_RUN}: these tests did not run: {reason}"])))
             continue
         text = str(event.get("output", ""))
         if text:
             cell.outputs.append(new_output("stream", name="stdout", text=text))
         error = event.get("error")
         if error:
-            cell.outputs.append(new_output("error", ename=str(error.get("ename", "Error")),
-                                           evalue=str(error.get("evalue", "")),
-                                           traceback=[str(t) for t in error.get("traceback", [])]))
+            cell.outputs.append(new_output("error", **cell_error(
+                error.get("ename", "Error"), error.get("evalue", ""), list(error.get("traceback", [])))))
         where = f"test cell {job_cell.get('grade_id')}" if job_cell["kind"] == "test" else \
             f"cell {job_cell['index']}"
         findings += [f"{where}: {f}" for f in event.get("findings", [])]
     done = next((e for e in result.events if e.get("event") == "done"), None)
-    refused = list(done.get("refused", [])) if done else []
 
     def failed_with(ename):
         return [c["index"] for c in job["cells"]
                 if (by_index.get(c["index"], {}).get("error") or {}).get("ename") == ename]
 
-    timeouts, out_of_memory = failed_with("CellTimeoutError"), failed_with("MemoryError")
-    return {"findings": findings, "refused": refused, "forged": forged,
-            "timed_out": result.timed_out, "cell_timeouts": timeouts, "out_of_memory": out_of_memory,
-            "problem": result.problem, "sandboxed": result.sandboxed}
+    return RunReport(sandboxed=result.sandboxed, findings=findings,
+                     refused=list(done.get("refused", [])) if done else [], forged=forged,
+                     timed_out=result.timed_out, problem=result.problem,
+                     cell_timeouts=failed_with(CellErrorName.TIMEOUT),
+                     out_of_memory=failed_with(CellErrorName.OUT_OF_MEMORY))
 
 
 def _stopped_at(job: dict, result):
@@ -166,8 +162,7 @@ class SandboxedExecute(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         student, assignment, notebook = info["student"], info["assignment"], info["notebook"]
-        source = nbformat.read(Path(self.course_root) / "solutions" / assignment / f"{notebook}.ipynb",
-                               as_version=4)
+        source = nbformat.read(source_path(Path(self.course_root), assignment, notebook), as_version=4)
         job = build_job(nb, grading_plan(source))
         limits = Limits(cell_timeout=self.cell_timeout, notebook_timeout=self.notebook_timeout,
                         memory_mb=self.memory_mb)
@@ -184,8 +179,39 @@ class SandboxedExecute(NbGraderPreprocessor):
             stopped["skip"] = (f"this cell stopped the notebook's process ({result.problem}); "
                                "it was skipped so that the other exercises could be graded")
         report = apply_events(nb, job, result)
-        report["crashed_cells"] = crashed
+        report.crashed_cells = crashed
         report_path = Path(self.report_dir) / f"{student}.json"
         report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(json.dumps(report, indent=1))
+        report_path.write_text(report.to_json())
         return nb, resources
+
+
+def autograde_preprocessors() -> list:
+    """nbgrader's own autograde steps, in its order, with its ``Execute`` swapped for
+    :class:`SandboxedExecute`. Derived from nbgrader's default, so a step that a later
+    nbgrader adds is kept (tests/test_contracts.py pins this)."""
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    steps = Autograde.class_traits()["autograde_preprocessors"].default()
+    if Execute not in steps:
+        raise RuntimeError("nbgrader's autograde no longer runs its Execute step: "
+                           "course autograde cannot put its sandbox in its place")
+    return [SandboxedExecute if step is Execute else step for step in steps]
+
+
+def use_sandbox(settings: dict, timeout: int | None = None):
+    """A ``configure`` for :func:`course_utils.course.nbgrader_api`: autograde executes
+    with :class:`SandboxedExecute` (with these trait ``settings``) instead of ``Execute``.
+    ``timeout``: seconds a cell may run (default: ``Execute.timeout`` of the config)."""
+    def configure(config) -> None:
+        config.Autograde.autograde_preprocessors = autograde_preprocessors()
+        execute = config.SandboxedExecute
+        execute.course_root = str(config.CourseDirectory.root)
+        if timeout is not None:
+            execute.cell_timeout = int(timeout)
+        elif "Execute" in config and "timeout" in config.Execute:
+            execute.cell_timeout = int(config.Execute.timeout)
+        for key, value in settings.items():
+            execute[key] = value
+    return configure

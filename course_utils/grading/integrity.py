@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 
-from .cells import is_test_cell, meta
+from ..cells import is_test_cell, meta
 
 COMPARED = ("grade", "solution", "locked", "points", "task")
 
