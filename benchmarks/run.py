@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from course_utils.grading.autograde import autograde  # noqa: E402
 from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
-from course_utils.course import assignments  # noqa: E402
+from course_utils.course import assignments, release_path, source_path  # noqa: E402
 
 BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0}
 PEAK_CELL = ("import resource as _r; "
@@ -60,8 +60,8 @@ def autograde_solution(name: str) -> tuple[float, float, str]:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         subs = Path(tmp) / "submissions" / "solution"
         subs.mkdir(parents=True)
-        source = read_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
-        release = read_notebook(ROOT / "notebooks" / name / f"{name}.ipynb")
+        source = read_notebook(source_path(ROOT, name))
+        release = read_notebook(release_path(ROOT, name))
         nbformat.write(fill_in(release, source), subs / f"{name}.ipynb")
         start = time.perf_counter()
         (grade,) = autograde(ROOT, subs.parent, name, Path(tmp) / "out")
@@ -72,8 +72,8 @@ def autograde_solution(name: str) -> tuple[float, float, str]:
 
 def generated_class(name: str, size: int, folder: Path) -> None:
     """``size`` submissions in ``folder``: solved, blank and half-done notebooks in turn."""
-    source = read_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
-    release = read_notebook(ROOT / "notebooks" / name / f"{name}.ipynb")
+    source = read_notebook(source_path(ROOT, name))
+    release = read_notebook(release_path(ROOT, name))
     solved, half = fill_in(release, source), fill_in(release, source)
     answers = [i for i, c in enumerate(release.cells) if meta(c).get("solution")]
     for i in answers[len(answers) // 2:]:
@@ -106,7 +106,7 @@ def main(argv: list[str]) -> int:
     rows = []
     for name in names:
         print(f"benchmarking {name} ...", flush=True)
-        run_s, peak_mb = run_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
+        run_s, peak_mb = run_notebook(source_path(ROOT, name))
         grade_s, command_s, status = autograde_solution(name)
         row = {"assignment": name, "run_s": round(run_s, 1), "peak_mb": round(peak_mb),
                "autograde_s": round(grade_s, 1), "autograde_command_s": round(command_s, 1),

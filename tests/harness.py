@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course_utils import cells
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import release_of, source_of
 
 
 # ----------------------------------------------------------------------- variants
@@ -110,15 +109,12 @@ class NotebookTests:
     """
 
     def __init__(self, name: str, visible_only: bool = False):
-        source = cells.read_notebook(ROOT / "solutions" / name / f"{name}.ipynb")
-        first = next(i for i, c in enumerate(source.cells)
-                     if cells.is_solution_cell(c) or cells.is_test_cell(c))
-        self.setup = [c.source for c in source.cells[:first] if c.cell_type == "code"]
-        self.solutions = [c.source for c in source.cells
-                          if cells.is_solution_cell(c) and c.cell_type == "code"]
+        source = cells.read_notebook(source_of(name))
+        self.setup = cells.setup_sources(source)
+        self.solutions = cells.solution_sources(source)
         tests = source.cells
         if visible_only:
-            tests = cells.read_notebook(ROOT / "notebooks" / name / f"{name}.ipynb").cells
+            tests = cells.read_notebook(release_of(name)).cells
         self.tests = [(cells.meta(c)["grade_id"], cells.exercise_names(c.source),
                        float(cells.meta(c).get("points", 0)), c.source)
                       for c in tests if cells.is_test_cell(c)]

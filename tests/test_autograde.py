@@ -16,8 +16,7 @@ import threading
 
 import pytest
 
-from tests.harness import ROOT
-from tests.test_pipeline import course, release_of, solved
+from tests.conftest import ROOT, course, release_of, solved
 
 NAME = "01_backprop"
 FULL, LINEAR, RELU, BEFORE_RELU = 23, 3, 2, 1 + 2 + 3

@@ -19,8 +19,7 @@ import yaml
 from repo2docker.buildpacks import conda as conda_buildpack
 from repo2docker.utils import is_local_pip_requirement
 
-from tests.harness import ROOT
-from tests.test_environment import requirements
+from tests.conftest import ROOT, requirements
 
 # Binder runs the build as jovyan (uid 1000); without these repo2docker renders for the
 # current user (root in CI), which would hide permission problems in postBuild.

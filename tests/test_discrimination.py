@@ -16,18 +16,14 @@ import importlib
 
 import pytest
 
-from tests.harness import ROOT, NotebookTests, score
-
-# solutions/NN_name/ is tested with the variants in tests/variants/name.py
-ASSIGNMENTS = {p.name: "tests.variants." + p.name.split("_", 1)[1]
-               for p in sorted((ROOT / "solutions").glob("[0-9][0-9]_*"))
-               if (ROOT / "tests" / "variants" / (p.name.split("_", 1)[1] + ".py")).is_file()}
+from tests.conftest import ASSIGNMENTS, variants_module
+from tests.harness import NotebookTests, score
 
 MIN_WRONG_PER_EXERCISE = 3
 
 
 def _variants(name):
-    return importlib.import_module(ASSIGNMENTS[name]).variants
+    return importlib.import_module(variants_module(name)).variants
 
 
 CASES = [(name, v) for name in ASSIGNMENTS for v in _variants(name)]

@@ -4,13 +4,7 @@ import re
 
 import yaml
 
-from tests.harness import ROOT
-
-
-def requirements(name="requirements.txt"):
-    lines = (ROOT / name).read_text().splitlines()
-    return {l.split("==")[0].lower(): l.split("==")[1] for l in lines
-            if l.strip() and not l.startswith("#")}
+from tests.conftest import ROOT, requirements
 
 
 def test_environment_yml_pins_the_same_packages_without_the_test_tools():

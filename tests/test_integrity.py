@@ -7,7 +7,7 @@ import pytest
 
 from course_utils import cells
 from course_utils.grading.integrity import repair
-from tests.test_pipeline import release_of
+from tests.conftest import release_of
 
 NAME = "01_backprop"
 

@@ -20,35 +20,15 @@ import nbformat
 import pytest
 
 from course_utils import cells
-from tests.harness import ROOT
+from tests.conftest import ASSIGNMENTS, ROOT, course, release_of, solved, source_of, variants_module
 
-ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").glob("[0-9][0-9]_*"))
 pytestmark = pytest.mark.nbgrader
-
-
-def course(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "course_utils.cli", *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, timeout=900)
-
-
-def source_of(name):
-    return ROOT / "solutions" / name / f"{name}.ipynb"
-
-
-def release_of(name):
-    return ROOT / "notebooks" / name / f"{name}.ipynb"
-
-
-def solved(name) -> str:
-    """The release with the instructor's answers filled in: what a perfect student hands in."""
-    nb = cells.fill_in(cells.read_notebook(release_of(name)), cells.read_notebook(source_of(name)))
-    return nbformat.writes(nb)
 
 
 def test_there_are_assignments_and_each_has_variants():
     assert ASSIGNMENTS, "no assignments in solutions/"
     for name in ASSIGNMENTS:
-        module = ROOT / "tests" / "variants" / (name.split("_", 1)[1] + ".py")
+        module = ROOT / (variants_module(name).replace(".", "/") + ".py")
         assert module.is_file(), f"{name}: no wrong/correct variants in {module}"
 
 

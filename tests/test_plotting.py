@@ -1,31 +1,18 @@
-"""Tests for course_utils.plotting (Agg backend, no windows)."""
+"""Tests for course_utils.plotting (Agg backend, no windows: see conftest.py)."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from course_utils.data import make_spirals, make_xor  # noqa: E402
-from course_utils.plotting import (  # noqa: E402
+from course_utils.data import make_spirals, make_xor
+from course_utils.plotting import (
     plot_curves,
     plot_decision_boundary,
     plot_layer_histograms,
 )
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def legend_texts(ax):
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+from tests.conftest import legend_texts
 
 
 def xor_predict(points):

@@ -1,18 +1,13 @@
 """Tests for the optimizer plots of course_utils.plotting: plot_trajectories, plot_lr_finder."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from course_utils.plotting import plot_lr_finder, plot_trajectories  # noqa: E402
-from course_utils.surfaces import (ill_conditioned_quadratic, rosenbrock, saddle,  # noqa: E402
-                                   trajectory)
-from tests.test_plotting import close_figures, legend_texts  # noqa: E402,F401 (an autouse fixture)
+from course_utils.plotting import plot_lr_finder, plot_trajectories
+from course_utils.surfaces import ill_conditioned_quadratic, rosenbrock, saddle, trajectory
+from tests.conftest import legend_texts
 
 
 def gd(w, dw, state, lr):

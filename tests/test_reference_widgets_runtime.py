@@ -1,17 +1,13 @@
 """course_utils.reference (torch layers), widgets (explore) and runtime (grading mode)."""
 
-import matplotlib
+import base64
 
-matplotlib.use("Agg")
+import ipywidgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-import base64  # noqa: E402
-
-import ipywidgets  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from course_utils import reference, runtime, widgets  # noqa: E402
+from course_utils import reference, runtime, widgets
 
 
 def test_reference_linear_matches_the_formulas():

@@ -9,7 +9,7 @@ import pytest
 
 from course_utils.grading import sandbox
 from course_utils.grading.sandbox import Limits, bwrap_command, run_sandboxed, sandbox_problem
-from tests.harness import ROOT
+from tests.conftest import ROOT
 
 SECRET = ROOT / "solutions"
 

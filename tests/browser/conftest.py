@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course
-from tests.harness import ROOT
+from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 RELEASE_NOTEBOOK = "notebooks/01_backprop/01_backprop.ipynb"

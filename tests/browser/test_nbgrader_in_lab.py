@@ -10,11 +10,10 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS, RELEASE_NOTEBOOK
 from tests.browser.jupyterlab import VALIDATE_S, NotebookPage
-from tests.harness import ROOT
+from tests.conftest import ASSIGNMENTS, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-ASSIGNMENTS = sorted(p.name for p in ROOT.glob("solutions/*") if p.is_dir())
 SOLUTION_NOTEBOOK = "solutions/01_backprop/01_backprop.ipynb"
 
 

@@ -15,11 +15,11 @@ import pytest
 
 from tests.browser import checks
 from tests.browser.conftest import ARTIFACTS
-from tests.harness import ROOT
+from tests.conftest import ASSIGNMENTS, ROOT, source_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-SOLUTIONS = sorted(ROOT.glob("solutions/*/*.ipynb"))
+SOLUTIONS = [source_of(name) for name in ASSIGNMENTS]
 WITH_EXPLORERS = [nb for nb in SOLUTIONS if checks.explorer_cells(json.loads(nb.read_text()))]
 
 def by_stem(notebooks):
