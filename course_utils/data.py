@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
+from ._args import check_int, check_real, is_int
+
 # ---------------------------------------------------------------------------
-# input validation helpers (private)
+# randomness (private)
 # ---------------------------------------------------------------------------
 
 
@@ -27,31 +28,11 @@ def _as_rng(rng, func: str) -> np.random.Generator:
     """Return a Generator from a Generator or an int seed."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"{func}: rng seed must be >= 0, got {rng}")
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"{func}: rng must be an int seed or a np.random.Generator, got {rng!r}"
-    )
-
-
-def _check_count(value, argname: str, func: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int, raising unless it is an int >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func}: {argname} must be an int, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{func}: {argname} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def _check_noise(noise, func: str) -> float:
-    """Return ``noise`` as a float, raising unless it is finite and >= 0."""
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise TypeError(f"{func}: noise must be a number, got {noise!r}")
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"{func}: noise must be a finite number >= 0, got {noise}")
-    return float(noise)
+    if not is_int(rng):
+        raise TypeError(
+            f"{func}: rng must be an int seed or a np.random.Generator, got {rng!r}"
+        )
+    return np.random.default_rng(check_int(rng, "rng seed", func, minimum=0))
 
 
 def _shuffle(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):
@@ -83,8 +64,8 @@ def make_xor(n_per_cluster: int = 50, noise: float = 0.15, rng=0):
         y: int64 array of shape (4 * n_per_cluster,), values in {0, 1}.
     """
     func = "make_xor"
-    n = _check_count(n_per_cluster, "n_per_cluster", func)
-    noise = _check_noise(noise, func)
+    n = check_int(n_per_cluster, "n_per_cluster", func, minimum=1)
+    noise = check_real(noise, "noise", func, minimum=0)
     rng = _as_rng(rng, func)
     centres = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
     labels = np.array([0, 1, 1, 0], dtype=np.int64)
@@ -111,9 +92,9 @@ def make_spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2,
         y: int64 array of shape (n_classes * n_per_class,), values 0..n_classes-1.
     """
     func = "make_spirals"
-    n = _check_count(n_per_class, "n_per_class", func)
-    k = _check_count(n_classes, "n_classes", func, minimum=2)
-    noise = _check_noise(noise, func)
+    n = check_int(n_per_class, "n_per_class", func, minimum=1)
+    k = check_int(n_classes, "n_classes", func, minimum=2)
+    noise = check_real(noise, "noise", func, minimum=0)
     rng = _as_rng(rng, func)
     radius = np.tile(np.linspace(0.0, 1.0, n), k)
     angle = np.concatenate([np.linspace(4.0 * j, 4.0 * (j + 1), n) for j in range(k)])
@@ -140,8 +121,8 @@ def make_moons(n_samples: int = 200, noise: float = 0.1, rng=0):
         y: int64 array of shape (n_samples,), values in {0, 1}.
     """
     func = "make_moons"
-    n = _check_count(n_samples, "n_samples", func, minimum=2)
-    noise = _check_noise(noise, func)
+    n = check_int(n_samples, "n_samples", func, minimum=2)
+    noise = check_real(noise, "noise", func, minimum=0)
     rng = _as_rng(rng, func)
     n_outer = n // 2
     n_inner = n - n_outer
@@ -187,8 +168,7 @@ def _load_digits_raw():
 
 def _check_val_fraction(val_fraction, n_samples: int, n_classes: int, func: str) -> None:
     """Raise unless 0 < val_fraction < 1 leaves >= n_classes samples on each side."""
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real):
-        raise TypeError(f"{func}: val_fraction must be a number, got {val_fraction!r}")
+    check_real(val_fraction, "val_fraction", func)
     if not 0 < val_fraction < 1:
         raise ValueError(f"{func}: val_fraction must be in (0, 1), got {val_fraction}")
     n_val = math.ceil(val_fraction * n_samples)  # how train_test_split rounds
@@ -239,14 +219,14 @@ def load_digits_split(
     X, y = _load_digits_raw()
     n_classes = len(np.unique(y))
     _check_val_fraction(val_fraction, len(y), n_classes, func)
-    seed = _check_count(seed, "seed", func, minimum=0)
+    seed = check_int(seed, "seed", func, minimum=0)
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"{func}: standardize must be True or False, got {standardize!r}")
     X_train, X_val, y_train, y_val = train_test_split(
         X.copy(), y.copy(), test_size=val_fraction, stratify=y, random_state=seed
     )  # copies of the cached arrays: callers may write to what we return
     if n_train is not None:
-        n_train = _check_count(n_train, "n_train", func)
+        n_train = check_int(n_train, "n_train", func, minimum=1)
         if not n_classes <= n_train <= len(y_train):
             raise ValueError(
                 f"{func}: n_train must be between {n_classes} (the number of "

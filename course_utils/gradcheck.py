@@ -27,6 +27,8 @@ from typing import Callable
 
 import numpy as np
 
+from ._args import as_float_array, check_callable, check_real
+
 #: Denominator floor of the relative error: where both gradients are ~0 the
 #: error is measured in absolute terms instead (|a - n| / 1e-8).
 REL_ERROR_FLOOR = 1e-8
@@ -59,38 +61,9 @@ def _check_variable(x, func: str) -> None:
         )
 
 
-def _check_step(value, argname: str, func: str) -> float:
-    """Return ``value`` as a float, raising unless it is finite and > 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{func}: {argname} must be a positive number, got {value!r}")
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{func}: {argname} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _check_callable(f, func: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{func}: f must be a function of x, got {type(f).__name__}")
-
-
-def _as_float_array(value, argname: str, func: str) -> np.ndarray:
-    """Convert ``value`` to a float64 array, rejecting None and non-numbers."""
-    if value is None:
-        raise TypeError(
-            f"{func}: {argname} is None; did your function forget to return it?"
-        )
-    array = np.asarray(value)
-    if array.dtype.kind not in "fiu":
-        raise TypeError(
-            f"{func}: {argname} must be a numeric array, got dtype {array.dtype} "
-            f"(from {type(value).__name__})"
-        )
-    return array.astype(np.float64)
-
-
 def _as_scalar(value, func: str) -> float:
     """Return the output of a scalar function ``f(x)`` as a python float."""
-    array = _as_float_array(value, "f(x)", func)
+    array = as_float_array(value, "f(x)", func)
     if array.size != 1:
         raise ValueError(
             f"{func}: f(x) must return a scalar (float, 0-d array or 1-element "
@@ -130,19 +103,19 @@ def _numerical(f, x: np.ndarray, dout, h, func: str) -> np.ndarray:
     Scalar version if ``dout`` is None, else the gradient of ``sum(f(x) * dout)``.
     ``x`` must already have passed ``_check_variable``.
     """
-    _check_callable(f, func)
-    h = _check_step(h, "h", func)
+    check_callable(f, "f", func, "a function of x")
+    h = check_real(h, "h", func, positive=True)
     if dout is None:
         return _central_differences(lambda x_: _as_scalar(f(x_), func), x, h)
-    dout = _as_float_array(dout, "dout", func)
-    out_shape = _as_float_array(f(x), "f(x)", func).shape
+    dout = as_float_array(dout, "dout", func)
+    out_shape = as_float_array(f(x), "f(x)", func).shape
     if out_shape != dout.shape:
         raise ValueError(
             f"{func}: f(x) has shape {out_shape} but dout has shape {dout.shape}; "
             f"dout is the upstream gradient and must have the shape of f's output"
         )
     return _central_differences(
-        lambda x_: float(np.sum(_as_float_array(f(x_), "f(x)", func) * dout)), x, h
+        lambda x_: float(np.sum(as_float_array(f(x_), "f(x)", func) * dout)), x, h
     )
 
 
@@ -235,9 +208,9 @@ def rel_error(a, b, floor: float = REL_ERROR_FLOOR) -> float:
         ValueError: if the shapes differ, the arrays are empty, or ``floor <= 0``.
     """
     func = "rel_error"
-    a = _as_float_array(a, "a", func)
-    b = _as_float_array(b, "b", func)
-    floor = _check_step(floor, "floor", func)
+    a = as_float_array(a, "a", func)
+    b = as_float_array(b, "b", func)
+    floor = check_real(floor, "floor", func, positive=True)
     if a.shape != b.shape:
         raise ValueError(
             f"{func}: a has shape {a.shape} but b has shape {b.shape}; they must match"
@@ -364,8 +337,8 @@ def check_gradient(
     _check_variable(x, func)
     if not isinstance(name, str):
         raise TypeError(f"{func}: name must be a str, got {type(name).__name__}")
-    tol = _check_step(tol, "tol", func)
-    analytic = _as_float_array(analytic, "analytic", func)
+    tol = check_real(tol, "tol", func, positive=True)
+    analytic = as_float_array(analytic, "analytic", func)
     if analytic.shape != x.shape:
         raise ValueError(
             f"{func}: analytic has shape {analytic.shape} but x has shape {x.shape}; "

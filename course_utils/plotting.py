@@ -9,7 +9,6 @@ colour in every plot.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -18,18 +17,11 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from ._args import as_float_array, check_callable, check_int, check_real
+
 # ---------------------------------------------------------------------------
 # input validation helpers (private)
 # ---------------------------------------------------------------------------
-
-
-def _numeric_array(value, argname: str, func: str) -> np.ndarray:
-    """Convert ``value`` to a float64 array, raising TypeError if it is not numeric."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{func}: {argname} must contain numbers ({err})") from None
-    return array
 
 
 def _check_ax(ax, func: str) -> Axes:
@@ -42,17 +34,9 @@ def _check_ax(ax, func: str) -> Axes:
     return ax
 
 
-def _check_int(value, argname: str, func: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func}: {argname} must be an int, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{func}: {argname} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _as_labels(value, argname: str, func: str, hint: str = "") -> np.ndarray:
     """Convert class labels to int64, rejecting negative or non-integer values."""
-    array = _numeric_array(value, argname, func)
+    array = as_float_array(value, argname, func)
     bad = ~np.isfinite(array) | (array != np.round(array)) | (array < 0)
     if np.any(bad):
         raise ValueError(
@@ -69,7 +53,7 @@ def _as_labels(value, argname: str, func: str, hint: str = "") -> np.ndarray:
 
 def _check_curve(label, values, logy: bool, func: str) -> np.ndarray:
     """Return one curve as a 1-D float array, with clear errors."""
-    curve = _numeric_array(values, f"curves[{label!r}]", func)
+    curve = as_float_array(values, f"curves[{label!r}]", func)
     if curve.ndim != 1 or curve.size == 0:
         raise ValueError(
             f"{func}: curves[{label!r}] must be a non-empty 1-D sequence, "
@@ -129,7 +113,7 @@ def plot_curves(curves, xlabel="epoch", ylabel="loss", title=None, ax=None, logy
 
 def _check_points(X, y, func: str):
     """Validate 2-D points X (N, 2) and labels y (N,)."""
-    X = _numeric_array(X, "X", func)
+    X = as_float_array(X, "X", func)
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
         raise ValueError(f"{func}: X must have shape (N, 2) with N >= 1, got {X.shape}")
     y = _as_labels(y, "y", func)
@@ -151,7 +135,7 @@ def _grid(X: np.ndarray, resolution: int, padding: float):
 def _predict_grid(predict, points: np.ndarray, func: str) -> np.ndarray:
     """Call ``predict`` on (M, 2) points and check it returns (M,) labels."""
     m = len(points)
-    out = _numeric_array(predict(points), "predict(X)", func)
+    out = as_float_array(predict(points), "predict(X)", func)
     if out.ndim == 2 and out.shape[0] == m:
         raise ValueError(
             f"{func}: predict returned shape {out.shape} (scores?) for {m} points; "
@@ -186,17 +170,13 @@ def plot_decision_boundary(
         true class (legend "class 0", "class 1", ...), axes labelled x1, x2.
     """
     func = "plot_decision_boundary"
-    if not callable(predict):
-        raise TypeError(f"{func}: predict must be a function, got {type(predict).__name__}")
+    check_callable(predict, "predict", func)
     X, y = _check_points(X, y, func)
-    resolution = _check_int(resolution, "resolution", func, minimum=2)
-    if isinstance(padding, bool) or not isinstance(padding, numbers.Real):
-        raise TypeError(f"{func}: padding must be a number, got {padding!r}")
-    if not padding >= 0:
-        raise ValueError(f"{func}: padding must be >= 0, got {padding}")
+    resolution = check_int(resolution, "resolution", func, minimum=2)
+    padding = check_real(padding, "padding", func, minimum=0)
     ax = _check_ax(ax, func)
 
-    xx, yy = _grid(X, resolution, float(padding))
+    xx, yy = _grid(X, resolution, padding)
     predicted = _predict_grid(predict, np.column_stack([xx.ravel(), yy.ravel()]), func)
     classes = np.union1d(y, predicted)
     colours = [f"C{c}" for c in classes]  # class c always gets colour Cc
@@ -233,7 +213,7 @@ def _check_layers(values, func: str) -> list:
         raise ValueError(f"{func}: values is empty; pass one array per layer")
     layers = []
     for i, value in enumerate(values):
-        flat = _numeric_array(value, f"values[{i}] (layer {i + 1})", func).ravel()
+        flat = as_float_array(value, f"values[{i}] (layer {i + 1})", func).ravel()
         if flat.size == 0:
             raise ValueError(f"{func}: values[{i}] (layer {i + 1}) is empty")
         n_bad = int(np.sum(~np.isfinite(flat)))
@@ -277,7 +257,7 @@ def plot_layer_histograms(
     """
     func = "plot_layer_histograms"
     layers = _check_layers(values, func)
-    bins = _check_int(bins, "bins", func, minimum=1)
+    bins = check_int(bins, "bins", func, minimum=1)
     grid = dict(nrows=1, ncols=len(layers), sharey=True, squeeze=False)
     if fig is None:
         fig, axes = plt.subplots(**grid, figsize=(2.5 * len(layers) + 1, 3), layout="constrained")
@@ -301,7 +281,7 @@ def plot_layer_histograms(
 
 def _check_path(label, path, func: str) -> np.ndarray:
     """One optimizer path as a finite (k, 2) float array, k >= 1."""
-    array = _numeric_array(path, f"paths[{label!r}]", func)
+    array = as_float_array(path, f"paths[{label!r}]", func)
     if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
         raise ValueError(
             f"{func}: paths[{label!r}] must have shape (k, 2) with k >= 1 (one row per "
@@ -342,8 +322,8 @@ def plot_trajectories(surface, paths, ax=None, title=None, levels=30, resolution
         raise TypeError(f"{func}: paths must be a mapping label -> (k, 2) array, "
                         f"got {type(paths).__name__}")
     checked = {str(label): _check_path(label, path, func) for label, path in paths.items()}
-    levels = _check_int(levels, "levels", func, minimum=2)
-    resolution = _check_int(resolution, "resolution", func, minimum=2)
+    levels = check_int(levels, "levels", func, minimum=2)
+    resolution = check_int(resolution, "resolution", func, minimum=2)
     ax = _check_ax(ax, func)
 
     X, Y, Z = surface.grid(resolution)
@@ -397,8 +377,8 @@ def plot_lr_finder(lrs, losses, chosen_lr=None, ax=None, title="Learning-rate ra
         a legend and labelled axes.
     """
     func = "plot_lr_finder"
-    lrs = _numeric_array(lrs, "lrs", func)
-    losses = _numeric_array(losses, "losses", func)
+    lrs = as_float_array(lrs, "lrs", func)
+    losses = as_float_array(losses, "losses", func)
     if lrs.ndim != 1 or lrs.size == 0 or losses.shape != lrs.shape:
         raise ValueError(f"{func}: lrs and losses must be 1-D sequences of the same length >= 1, "
                          f"got shapes {lrs.shape} and {losses.shape}")
@@ -406,7 +386,7 @@ def plot_lr_finder(lrs, losses, chosen_lr=None, ax=None, title="Learning-rate ra
         raise ValueError(f"{func}: lrs must be finite and > 0 (a log axis is used)")
     curves = {"loss": losses}
     if smoothed is not None:
-        smoothed = _numeric_array(smoothed, "smoothed", func)
+        smoothed = as_float_array(smoothed, "smoothed", func)
         if smoothed.shape != lrs.shape:
             raise ValueError(f"{func}: smoothed must have the shape of lrs {lrs.shape}, "
                              f"got {smoothed.shape}")
@@ -421,10 +401,8 @@ def plot_lr_finder(lrs, losses, chosen_lr=None, ax=None, title="Learning-rate ra
         high = max(first, low) + 1.5 * (max(first, low) - low) + 1e-12
         ax.set_ylim(low - 0.05 * (high - low), high)
     if chosen_lr is not None:
-        if isinstance(chosen_lr, bool) or not isinstance(chosen_lr, numbers.Real) \
-                or not chosen_lr > 0:
-            raise ValueError(f"{func}: chosen_lr must be a number > 0 or None, got {chosen_lr!r}")
-        ax.axvline(float(chosen_lr), color="C3", ls="--", label=f"chosen lr = {float(chosen_lr):.3g}")
+        chosen_lr = check_real(chosen_lr, "chosen_lr", func, positive=True)
+        ax.axvline(chosen_lr, color="C3", ls="--", label=f"chosen lr = {chosen_lr:.3g}")
     ax.set_xscale("log")
     ax.set_xlabel("learning rate")
     ax.set_ylabel("loss")

@@ -18,39 +18,22 @@ Three classic landscapes, each a :class:`Surface`:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._args import as_float_array, check_callable, check_int, check_real
+
 __all__ = ["Surface", "ill_conditioned_quadratic", "saddle", "rosenbrock", "trajectory"]
 
 
-# ---------------------------------------------------------------------------
-# input validation helpers (private)
-# ---------------------------------------------------------------------------
-
-
-def _check_real(value, argname: str, func: str, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: {argname} must be a number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or (positive and value <= 0):
-        need = "a finite number > 0" if positive else "a finite number"
-        raise ValueError(f"{func}: {argname} must be {need}, got {value}")
-    return value
-
-
-def _as_point(w, func: str) -> tuple[float, float]:
-    """A point of the plane as two floats, from any length-2 sequence or array."""
-    try:
-        arr = np.asarray(w, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{func}: the point must be 2 numbers, got {w!r}") from None
-    if arr.shape != (2,):
-        raise ValueError(f"{func}: the point must have shape (2,), got shape {arr.shape}")
-    return float(arr[0]), float(arr[1])
+def _as_point(w, what: str, func: str) -> np.ndarray:
+    """A point of the plane as a new float64 array of shape (2,)."""
+    point = as_float_array(w, what, func)
+    if point.shape != (2,):
+        raise ValueError(f"{func}: {what} must have shape (2,), got shape {point.shape}")
+    return point
 
 
 # ---------------------------------------------------------------------------
@@ -90,13 +73,13 @@ class Surface:
 
     def value(self, w) -> float:
         """f at the point ``w`` of shape (2,)."""
-        x, y = _as_point(w, f"{self.name}.value")
-        return float(self.func(np.float64(x), np.float64(y)))
+        x, y = _as_point(w, "the point", f"{self.name}.value")
+        return float(self.func(x, y))
 
     def grad(self, w) -> np.ndarray:
         """The gradient at the point ``w`` of shape (2,): a new float64 array of shape (2,)."""
-        x, y = _as_point(w, f"{self.name}.grad")
-        gx, gy = self.gradient(np.float64(x), np.float64(y))
+        x, y = _as_point(w, "the point", f"{self.name}.grad")
+        gx, gy = self.gradient(x, y)
         return np.array([gx, gy], dtype=np.float64)
 
     @property
@@ -106,9 +89,7 @@ class Surface:
 
     def grid(self, resolution: int = 200):
         """``(X, Y, Z)`` over ``xlim`` x ``ylim``, each of shape (resolution, resolution)."""
-        if isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral) \
-                or resolution < 2:
-            raise ValueError(f"{self.name}.grid: resolution must be an int >= 2, got {resolution!r}")
+        resolution = check_int(resolution, "resolution", f"{self.name}.grid", minimum=2)
         X, Y = np.meshgrid(np.linspace(*self.xlim, resolution), np.linspace(*self.ylim, resolution))
         return X, Y, self(X, Y)
 
@@ -139,18 +120,16 @@ def ill_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Su
     Returns:
         A :class:`Surface` with its minimum at (0, 0), starting at (-4, 1.5).
     """
-    func_name = "ill_conditioned_quadratic"
-    kappa = _check_real(condition, "condition", func_name, positive=True)
-    if kappa < 1:
-        raise ValueError(f"{func_name}: condition must be >= 1, got {kappa}")
-    theta = math.radians(_check_real(angle, "angle", func_name))
+    func = "ill_conditioned_quadratic"
+    kappa = check_real(condition, "condition", func, minimum=1)
+    theta = math.radians(check_real(angle, "angle", func))
     c, s = math.cos(theta), math.sin(theta)
     # H = R diag(1, kappa) R^T with R the rotation by theta
     hxx = c * c + kappa * s * s
     hyy = s * s + kappa * c * c
     hxy = (1.0 - kappa) * c * s
 
-    def func(x, y):
+    def f(x, y):
         return 0.5 * (hxx * x * x + 2.0 * hxy * x * y + hyy * y * y)
 
     def gradient(x, y):
@@ -159,7 +138,7 @@ def ill_conditioned_quadratic(condition: float = 10.0, angle: float = 0.0) -> Su
     name = f"Quadratic, condition number {kappa:g}"
     if theta:
         name += f", rotated {math.degrees(theta):g}°"
-    return Surface(name, func, gradient, start=(-4.0, 1.5), minima=((0.0, 0.0),),
+    return Surface(name, f, gradient, start=(-4.0, 1.5), minima=((0.0, 0.0),),
                    saddles=(), xlim=(-4.5, 4.5), ylim=(-2.0, 2.0))
 
 
@@ -175,13 +154,13 @@ def saddle() -> Surface:
         A :class:`Surface` with minima (0, 1) and (0, -1) (value -1/4), a saddle at
         (0, 0), starting at (-1.5, 1e-3).
     """
-    def func(x, y):
+    def f(x, y):
         return 0.5 * x * x + 0.25 * y ** 4 - 0.5 * y * y
 
     def gradient(x, y):
         return x, y ** 3 - y
 
-    return Surface("Saddle", func, gradient, start=(-1.5, 1e-3),
+    return Surface("Saddle", f, gradient, start=(-1.5, 1e-3),
                    minima=((0.0, 1.0), (0.0, -1.0)), saddles=((0.0, 0.0),),
                    xlim=(-2.0, 2.0), ylim=(-1.5, 1.5))
 
@@ -201,11 +180,11 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
         A :class:`Surface` (log-spaced contours) with minimum (a, a^2), starting at
         (-1.5, 2) for the default ``a = 1``.
     """
-    func_name = "rosenbrock"
-    a = _check_real(a, "a", func_name)
-    b = _check_real(b, "b", func_name, positive=True)
+    func = "rosenbrock"
+    a = check_real(a, "a", func)
+    b = check_real(b, "b", func, positive=True)
 
-    def func(x, y):
+    def f(x, y):
         return (a - x) ** 2 + b * (y - x * x) ** 2
 
     def gradient(x, y):
@@ -213,7 +192,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
         return -2.0 * (a - x) - 4.0 * b * x * inner, 2.0 * b * inner
 
     span = max(abs(a), 1.0)
-    return Surface("Rosenbrock", func, gradient, start=(-1.5 * span, 2.0 * span * span),
+    return Surface("Rosenbrock", f, gradient, start=(-1.5 * span, 2.0 * span * span),
                    minima=((a, a * a),), saddles=(),
                    xlim=(-2.0 * span, 2.0 * span), ylim=(-1.0 * span * span, 3.0 * span * span),
                    log_levels=True)
@@ -244,28 +223,19 @@ def trajectory(rule, surface: Surface, steps: int, start=None, max_norm: float =
     Returns:
         float64 array of shape (k + 1, 2): the start and the k <= steps points after it.
     """
-    func_name = "trajectory"
-    if not callable(rule):
-        raise TypeError(f"{func_name}: rule must be an update rule function, got {type(rule).__name__}")
+    func = "trajectory"
+    check_callable(rule, "rule", func, "an update rule function")
     if not isinstance(surface, Surface):
-        raise TypeError(f"{func_name}: surface must be a Surface (e.g. surfaces.rosenbrock()), "
+        raise TypeError(f"{func}: surface must be a Surface (e.g. surfaces.rosenbrock()), "
                         f"got {type(surface).__name__}")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"{func_name}: steps must be an int >= 0, got {steps!r}")
-    max_norm = _check_real(max_norm, "max_norm", func_name, positive=True)
-    w = np.array(_as_point(surface.start if start is None else start, func_name))
+    steps = check_int(steps, "steps", func, minimum=0)
+    max_norm = check_real(max_norm, "max_norm", func, positive=True)
+    w = _as_point(surface.start if start is None else start, "start", func)
     path = [w.copy()]
     state: dict = {}
-    for t in range(int(steps)):
+    for t in range(steps):
         w_new = rule(w.copy(), surface.grad(w), state, **hyper)
-        try:
-            w_new = np.asarray(w_new, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{func_name}: the rule must return the new point as an array of shape (2,), "
-                            f"got {type(w_new).__name__} at step {t + 1}") from None
-        if w_new.shape != (2,):
-            raise ValueError(f"{func_name}: the rule must return an array of shape (2,), "
-                             f"got shape {w_new.shape} at step {t + 1}")
+        w_new = _as_point(w_new, f"the new point returned by rule at step {t + 1}", func)
         if not np.all(np.isfinite(w_new)) or np.hypot(*w_new) > max_norm:
             break
         w = w_new.copy()
