@@ -10,6 +10,7 @@ For the notebooks (students and self-learners), one job each:
 - ``reference``  PyTorch reference layers the tests compare with
 - ``widgets``    the interactive explorers (with a static fallback)
 - ``runtime``    shorter experiments while grading (``quick``)
+- ``_args``      the argument checks these modules share (messages start with the function)
 
 For the ``course`` command (instructors, and ``course check`` for students):
 

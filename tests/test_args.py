@@ -4,22 +4,18 @@ every message starts with the name of the public function the student called."""
 import decimal
 import fractions
 
-import matplotlib
 import numpy as np
 import pytest
 import torch
 
-matplotlib.use("Agg")
-
-from course_utils import data, gradcheck, plotting, surfaces  # noqa: E402
-from course_utils._args import (  # noqa: E402
+from course_utils import data, gradcheck, plotting, surfaces
+from course_utils._args import (
     as_float_array,
     check_callable,
     check_int,
     check_real,
     is_int,
 )
-from tests.test_plotting import close_figures  # noqa: E402,F401 (an autouse fixture)
 
 
 # --------------------------------------------------------------------------- is_int / check_int
