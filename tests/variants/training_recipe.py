@@ -611,7 +611,10 @@ def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
     return predict, {"train_loss": [loss.item()], "val_loss": [loss.item()]}
 
 
-@variants.wrong("train_capstone", "never checks the clock: a fixed, long training", message="time_budget_s=0.5")
+# Which budget catches it (the visible 5 s or the hidden 0.5 s) depends on how fast the machine
+# is at the moment, so the expected message is the part both failures share.
+@variants.wrong("train_capstone", "never checks the clock: a fixed, long training",
+                message="stop when the budget runs out")
 def train_capstone(X_train, y_train, X_val, y_val, time_budget_s, seed=0):
     torch.manual_seed(seed)
     Xt, yt = torch.tensor(X_train, dtype=torch.float32), torch.tensor(y_train)
