@@ -5,6 +5,7 @@ For the notebooks (students and self-learners), one job each:
 - ``checks``     the assertions the notebook tests use, with messages a student can act on
 - ``gradcheck``  numerical gradients and gradient checks
 - ``data``       small offline data sets (XOR, spirals, moons, digits)
+- ``mlp``        the NumPy MLP the experiments of 03-06 train (softmax cross-entropy, init, backprop)
 - ``plotting``   loss curves, decision boundaries, histograms, trajectories, LR finder
 - ``surfaces``   2-D test functions with their gradients (quadratic, saddle, Rosenbrock)
 - ``reference``  PyTorch reference layers the tests compare with

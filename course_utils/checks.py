@@ -36,8 +36,10 @@ __all__ = [
     "check_returns",
     "check_keys",
     "check_unchanged",
+    "check_raises",
     "substituted",
     "active_substitutes",
+    "clear_substitutes",
 ]
 
 
@@ -64,6 +66,15 @@ def _student_frames(tb, skip_files):
     return [e for e in entries
             if e.filename not in skip_files and not e.filename.startswith(here)
             and "course_utils" not in e.filename and "site-packages" not in e.filename]
+
+
+def _location(err: BaseException, caller: str) -> str:
+    """``"\\n  in your code, function f, line: ..."`` for the innermost student frame, or ``""``."""
+    where = _student_frames(err.__traceback__, {caller})
+    if not where:
+        return ""
+    e = where[-1]
+    return f"\n  in your code, function {e.name}" + (f", line: {e.line}" if e.line else "")
 
 
 @contextlib.contextmanager
@@ -100,14 +111,9 @@ def exercise(name: str, quiet: bool = False):
             "exercise is filled in)."
         ) from None
     except Exception as err:  # the student's code crashed inside the test
-        where = _student_frames(err.__traceback__, {caller})
-        location = ""
-        if where:
-            e = where[-1]
-            location = f"\n  in your code, function {e.name}"
-            location += f", line: {e.line}" if e.line else ""
         raise CheckFailure(
-            f"{name}: calling your code raised {type(err).__name__}: {err}{location}"
+            f"{name}: calling your code raised {type(err).__name__}: {err}"
+            f"{_location(err, caller)}"
         ) from None
     if not quiet:
         print(f"\u2713 {name}: tests passed")
@@ -307,6 +313,58 @@ def check_unchanged(name: str, before: np.ndarray, after: np.ndarray) -> None:
             f"(e.g. `{name}.copy()` or `np.maximum`, `np.where`) instead of assigning into it.")
 
 
+def check_raises(what: str, call, exception=ValueError, *, message_contains: str | None = None,
+                 hint: str | None = None) -> BaseException:
+    """Check that ``call()`` raises ``exception``, as a function's ``Raises:`` clause promises.
+
+    Args:
+        what: the call as the student would write it, e.g.
+            ``"dropout_forward(x, p=1.5, ...)"``; every message starts with it.
+        call: a function of no arguments that makes the call, e.g.
+            ``lambda: dropout_forward(x, 1.5, True, rng)``.
+        exception: the exception type expected, or a tuple of types (any of them passes).
+        message_contains: optional text the exception's message must contain (say, the
+            bad value, so the student's error message names it).
+        hint: optional advice appended to any failure message.
+
+    Returns:
+        the exception raised, for further checks.
+
+    Raises:
+        CheckFailure: ``"<what> did not raise ValueError (it returned normally)"``;
+            ``"<what> raised ZeroDivisionError: <its message> instead of ValueError"``
+            (with the line of the student's code that raised it); or, with
+            ``message_contains``, a message that does not contain that text.
+        NotImplementedError, NameError: passed through unless expected, so that
+            :func:`exercise` reports an exercise that is not attempted yet as such.
+    """
+    if not callable(call):
+        raise TypeError(f"check_raises: call must be a function of no arguments (e.g. a lambda), "
+                        f"got {type(call).__name__}")
+    types = exception if isinstance(exception, tuple) else (exception,)
+    if not types or not all(isinstance(t, type) and issubclass(t, BaseException) for t in types):
+        raise TypeError(f"check_raises: exception must be an exception type or a tuple of them, "
+                        f"got {exception!r}")
+    expected = " or ".join(t.__name__ for t in types)          # "ValueError or TypeError"
+    suffix = f"\n  Hint: {hint}" if hint else ""
+    caller = sys._getframe(1).f_code.co_filename     # the test cell: its lambda is not the student's code
+    try:
+        call()
+    except types as err:
+        if message_contains is not None and message_contains not in str(err):
+            raise CheckFailure(
+                f"{what} raised {type(err).__name__}({str(err)!r}), whose message does not mention "
+                f"{message_contains!r}.{suffix}") from None
+        return err
+    except (CheckFailure, NotImplementedError, NameError):
+        raise
+    except Exception as err:
+        raised = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        raise CheckFailure(
+            f"{what} raised {raised} instead of {expected}.{_location(err, caller)}{suffix}") from None
+    raise CheckFailure(f"{what} did not raise {expected} (it returned normally).{suffix}")
+
+
 # --------------------------------------------------------------------------- isolation
 
 
@@ -329,7 +387,9 @@ def substituted(func, **replacements):
         yield
     finally:
         for value in replacements.values():
-            _ACTIVE_SUBSTITUTES.remove(value)
+            # gone already if clear_substitutes() ran inside this block
+            if any(active is value for active in _ACTIVE_SUBSTITUTES):
+                _ACTIVE_SUBSTITUTES.remove(value)
         for key, value in saved.items():
             if value is missing:
                 namespace.pop(key, None)
@@ -349,6 +409,11 @@ def active_substitutes() -> tuple:
 
 
 def clear_substitutes() -> None:
-    """Forget every active substitute (the grader calls this before each test cell, so that
-    a test that was stopped inside :func:`substituted` leaves nothing behind)."""
-    del _ACTIVE_SUBSTITUTES[:]
+    """Forget every substitute that :func:`substituted` has swapped in.
+
+    For a runner about to start a new test cell after one that was cut short (a timeout,
+    an interrupt), whose ``with substituted(...)`` block never reached its own cleanup.
+    It does not put the replaced names back: the runner gives each test cell a fresh
+    namespace. Call it between test cells, never inside a ``substituted`` block.
+    """
+    _ACTIVE_SUBSTITUTES.clear()

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from course_utils.checks import (CheckFailure, NotAttempted, check_close, check_equal,
-                                 check_keys, check_returns, check_shape, check_unchanged,
-                                 exercise, substituted)
+from course_utils.checks import (CheckFailure, NotAttempted, active_substitutes, check_close,
+                                 check_equal, check_keys, check_raises, check_returns, check_shape,
+                                 check_unchanged, clear_substitutes, exercise, substituted)
 
 
 def failure(fn, *args, **kwargs) -> str:
@@ -154,3 +154,79 @@ def test_substituted_swaps_globals_and_restores_them():
     with substituted(composite, brand_new=1):
         assert composite.__globals__["brand_new"] == 1
     assert "brand_new" not in composite.__globals__
+
+
+# as in a notebook: the student's functions come from another cell than the test
+exec(compile("def validates(p):\n"
+             "    if not 0 <= p <= 1:\n"
+             "        raise ValueError(f'p must be in [0, 1], got {p}')\n"
+             "    return p\n"
+             "def divides(n):\n"
+             "    return 1 / (n - 1)\n", "<student cell>", "exec"))
+
+
+def test_check_raises_passes_and_returns_the_expected_exception():
+    err = check_raises("validates(1.5)", lambda: validates(1.5))
+    assert isinstance(err, ValueError) and "1.5" in str(err)
+    check_raises("validates(2)", lambda: validates(2), (TypeError, ValueError))
+    check_raises("validates(-1)", lambda: validates(-1), ValueError, message_contains="-1")
+
+
+def test_check_raises_says_when_nothing_was_raised():
+    msg = failure(check_raises, "validates(0.5)", lambda: validates(0.5), hint="check 0 <= p <= 1")
+    assert msg.startswith("validates(0.5) did not raise ValueError (it returned normally).")
+    assert msg.endswith("\n  Hint: check 0 <= p <= 1")
+    assert "expected True" not in msg
+    msg = failure(check_raises, "validates(0.5)", lambda: validates(0.5), (ValueError, TypeError))
+    assert "did not raise ValueError or TypeError" in msg
+
+
+def test_check_raises_names_another_exception_and_where_it_came_from():
+    msg = failure(check_raises, "divides(1)", lambda: divides(1))
+    assert msg.startswith("divides(1) raised ZeroDivisionError: division by zero instead of ValueError.")
+    assert msg.endswith("\n  in your code, function divides")
+    msg = failure(check_raises, "a lookup", lambda: {}["softplus"], ValueError, hint="raise ValueError")
+    assert msg.startswith("a lookup raised KeyError: 'softplus' instead of ValueError.")
+    assert msg.endswith("Hint: raise ValueError")
+
+
+def test_check_raises_checks_the_message_when_asked():
+    def bare():
+        raise ValueError()
+    msg = failure(check_raises, "bare()", bare, message_contains="softplus", hint="name it")
+    assert msg.startswith("bare() raised ValueError(''), whose message does not mention 'softplus'.")
+    assert msg.endswith("Hint: name it")
+
+
+def test_check_raises_lets_not_attempted_through_to_exercise():
+    def blank(p):
+        raise NotImplementedError()
+    with pytest.raises(NotAttempted, match="not attempted yet"):
+        with exercise("dropout_forward"):
+            check_raises("dropout_forward(x, p=1.5)", lambda: blank(1.5))
+    with pytest.raises(NotAttempted, match="not defined"):
+        with exercise("dropout_forward"):
+            check_raises("dropout_forward(x, p=1.5)", lambda: undefined_function(1.5))  # noqa: F821
+    with pytest.raises(CheckFailure, match=r"^f: divides\(1\) raised ZeroDivisionError"):
+        with exercise("f"):
+            check_raises("divides(1)", lambda: divides(1))
+
+
+def test_check_raises_rejects_a_wrong_use():
+    with pytest.raises(TypeError, match="function of no arguments"):
+        check_raises("validates(2)", validates(0.5))
+    with pytest.raises(TypeError, match="exception type"):
+        check_raises("validates(2)", lambda: validates(2), "ValueError")
+    with pytest.raises(TypeError, match="exception type"):
+        check_raises("validates(2)", lambda: validates(2), ())
+
+
+def test_clear_substitutes_forgets_every_active_substitute():
+    reference = lambda: "reference"  # noqa: E731
+    block = substituted(composite, helper=reference)
+    block.__enter__()                 # a test cell cut short: its block has not exited
+    assert active_substitutes() == (reference,)
+    clear_substitutes()
+    assert active_substitutes() == ()
+    block.__exit__(None, None, None)  # a late exit still restores the names, without an error
+    assert composite() == "student" and active_substitutes() == ()
