@@ -6,8 +6,8 @@ command (course_utils/cli.py) drives nbgrader with this file; grading runs in a
 temporary course directory, so no gradebook or submissions land in the repository.
 """
 
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 

@@ -33,9 +33,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from course_utils.grading.autograde import autograde  # noqa: E402
 from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
 from course_utils.course import assignments, release_path, source_path  # noqa: E402
+from course_utils.grading.autograde import autograde  # noqa: E402
 
 BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0}
 PEAK_CELL = ("import resource as _r; "
@@ -118,7 +118,8 @@ def main(argv: list[str]) -> int:
                        class_statuses=counts)
         rows.append(row)
     header = ("| assignment | notebook run (s) | peak memory (MB) | autograde per submission (s) "
-              "| whole `course autograde` (s) | solution graded | class of N, J jobs (s) | projected class of 200 (min) |")
+              "| whole `course autograde` (s) | solution graded | class of N, J jobs (s) "
+              "| projected class of 200 (min) |")
     print("\n" + header + "\n|---|---:|---:|---:|---:|---|---:|---:|")
     over = []
     for r in rows:

@@ -32,7 +32,7 @@ def read_notebook(path) -> nbformat.NotebookNode:
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
-    except Exception as err:  # json errors, schema errors, encoding errors
+    except Exception as err:  # noqa: BLE001 -- json, schema and encoding errors all mean 'not a notebook'
         first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise NotebookError(f"{path.name} is not a valid notebook: {first_line}") from None
     return nb

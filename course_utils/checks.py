@@ -110,7 +110,7 @@ def exercise(name: str, quiet: bool = False):
             f"{name}: {err}. Run the cell that defines it first (and make sure the "
             "exercise is filled in)."
         ) from None
-    except Exception as err:  # the student's code crashed inside the test
+    except Exception as err:  # noqa: BLE001 -- the student's code crashed inside the test
         raise CheckFailure(
             f"{name}: calling your code raised {type(err).__name__}: {err}"
             f"{_location(err, caller)}"
@@ -358,7 +358,7 @@ def check_raises(what: str, call, exception=ValueError, *, message_contains: str
         return err
     except (CheckFailure, NotImplementedError, NameError):
         raise
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 -- any other exception is the wrong one
         raised = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
         raise CheckFailure(
             f"{what} raised {raised} instead of {expected}.{_location(err, caller)}{suffix}") from None

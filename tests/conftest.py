@@ -13,12 +13,12 @@ import matplotlib
 
 matplotlib.use("Agg")            # before anything imports pyplot: no windows, ever
 
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
 
-from course_utils import cells  # noqa: E402
-from course_utils.course import assignments, release_path, source_path  # noqa: E402
+from course_utils import cells
+from course_utils.course import assignments, release_path, source_path
 
 ROOT = Path(__file__).resolve().parent.parent
 

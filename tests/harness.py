@@ -18,11 +18,9 @@ import inspect
 import io
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from course_utils import cells
 from tests.conftest import release_of, source_of
-
 
 # ----------------------------------------------------------------------- variants
 
@@ -134,7 +132,7 @@ class NotebookTests:
                 try:
                     exec(compile(src, f"<test cell {grade_id}>", "exec"), namespace)
                     outcomes[grade_id] = Outcome(grade_id, names, points, True)
-                except Exception as err:  # a failing test cell loses its points
+                except Exception as err:  # noqa: BLE001 -- a failing test cell loses its points
                     outcomes[grade_id] = Outcome(grade_id, names, points, False,
                                                  f"{type(err).__name__}: {err}")
         return outcomes

@@ -3,9 +3,28 @@
 import numpy as np
 import pytest
 
-from course_utils.checks import (CheckFailure, NotAttempted, active_substitutes, check_close,
-                                 check_equal, check_keys, check_raises, check_returns, check_shape,
-                                 check_unchanged, clear_substitutes, exercise, substituted)
+from course_utils.checks import (
+    CheckFailure,
+    NotAttempted,
+    active_substitutes,
+    check_close,
+    check_equal,
+    check_keys,
+    check_raises,
+    check_returns,
+    check_shape,
+    check_unchanged,
+    clear_substitutes,
+    exercise,
+    substituted,
+)
+
+
+def cell_function(source: str, name: str):
+    """The function ``name`` defined by ``source`` compiled as a notebook cell of its own."""
+    namespace = {"np": np}
+    exec(compile(source, "<student cell>", "exec"), namespace)
+    return namespace[name]
 
 
 def failure(fn, *args, **kwargs) -> str:
@@ -117,11 +136,11 @@ def test_exercise_prefixes_and_classifies_failures(capsys):
             raise NotImplementedError()
     with pytest.raises(NotAttempted, match="not defined"):
         with exercise("f"):
-            undefined_name  # noqa: F821
+            undefined_name  # noqa: B018, F821
 
 
 # as in a notebook, the student's function comes from another cell than the test
-exec(compile("def student_function(x):\n    return x.reshape(7)\n", "<student cell>", "exec"))
+student_function = cell_function("def student_function(x):\n    return x.reshape(7)\n", "student_function")
 
 
 def test_exercise_reports_crashes_in_the_student_code():
@@ -157,12 +176,11 @@ def test_substituted_swaps_globals_and_restores_them():
 
 
 # as in a notebook: the student's functions come from another cell than the test
-exec(compile("def validates(p):\n"
-             "    if not 0 <= p <= 1:\n"
-             "        raise ValueError(f'p must be in [0, 1], got {p}')\n"
-             "    return p\n"
-             "def divides(n):\n"
-             "    return 1 / (n - 1)\n", "<student cell>", "exec"))
+validates = cell_function("def validates(p):\n"
+                          "    if not 0 <= p <= 1:\n"
+                          "        raise ValueError(f'p must be in [0, 1], got {p}')\n"
+                          "    return p\n", "validates")
+divides = cell_function("def divides(n):\n    return 1 / (n - 1)\n", "divides")
 
 
 def test_check_raises_passes_and_returns_the_expected_exception():

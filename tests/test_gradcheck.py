@@ -49,7 +49,7 @@ def test_numerical_gradient_sin(rng):
 def test_numerical_gradient_accepts_scalar_outputs(rng):
     x = rng.standard_normal(4)
     for wrap in (float, np.asarray, lambda s: np.array([s])):
-        grad = numerical_gradient(lambda v: wrap(np.sum(v ** 3)), x)
+        grad = numerical_gradient(lambda v, wrap=wrap: wrap(np.sum(v ** 3)), x)
         np.testing.assert_allclose(grad, 3 * x ** 2, rtol=1e-7, atol=1e-9)
 
 

@@ -12,11 +12,8 @@ submission (tests/test_autograde.py).
 """
 
 import csv
-import subprocess
-import sys
 
 import nbclient
-import nbformat
 import pytest
 
 from course_utils import cells

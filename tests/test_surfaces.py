@@ -9,8 +9,7 @@ import torch
 
 from course_utils import surfaces
 from course_utils.gradcheck import numerical_gradient
-from course_utils.surfaces import (Surface, ill_conditioned_quadratic, rosenbrock, saddle,
-                                   trajectory)
+from course_utils.surfaces import Surface, ill_conditioned_quadratic, rosenbrock, saddle, trajectory
 
 
 def torch_funcs():

@@ -277,6 +277,7 @@ class TorchWatch:
         the student's functions keeps a test fast: the tests' own torch references run
         unwatched. The wrapper has the student's globals, so ``checks.substituted`` still
         reaches them."""
+        # Aliases taken now, before student code runs: a patched TorchWatch cannot reach the wrapper.
         depth, on, off = [0], self.on, self.off
 
         def watched(*args, **kwargs):
@@ -393,6 +394,7 @@ def install_audit_hook(writable, protected, readable_inside_protected, attempts:
     protected = [os.path.realpath(p) for p in protected]
     readable = [os.path.realpath(p) for p in readable_inside_protected]
     allow_hooks = [False]
+    # Aliases taken now, before student code runs: the hook keeps working if os.path is patched.
     realpath, fspath, refuse = os.path.realpath, os.fspath, PermissionError
 
     def note(what):

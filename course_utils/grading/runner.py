@@ -111,7 +111,8 @@ class Runner:
             exec(code, self.test_ns)
         self.setup_names = dict(self.test_ns)
         self._close_figures()
-        # Taken before any student code runs, so that a student's patch cannot reach them.
+        # Aliases taken now, before student code runs: a student's patch of checks, cells or
+        # guard cannot change what the runner calls (keep them when tidying up).
         self.clear_substitutes = checks.clear_substitutes
         self.exercise_names, self.borrowed_answer = exercise_names, guard.borrowed_answer
         self.state = guard.StateGuard()
@@ -276,7 +277,7 @@ def main() -> int:
     job = json.loads(sys.stdin.read())
     results = os.fdopen(int(os.environ.pop("COURSE_RESULTS_FD")), "w", buffering=1)
     os.set_inheritable(results.fileno(), False)
-    dumps = json.dumps
+    dumps = json.dumps          # alias taken before student code runs: a patched json.dumps cannot forge events
 
     def emit(event):
         results.write(dumps(event) + "\n")

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_output
-from traitlets import Integer, List, Unicode
-
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer, List, Unicode
 
 from .. import cells
 from ..course import source_path

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS, RELEASE_NOTEBOOK
 from tests.browser.jupyterlab import VALIDATE_S, NotebookPage
-from tests.conftest import ASSIGNMENTS, ROOT
+from tests.conftest import ASSIGNMENTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

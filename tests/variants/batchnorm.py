@@ -446,7 +446,6 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 @variants.also
 def batchnorm_backward(dout, cache):
     x, mu, var, gamma, eps = cache
-    N = x.shape[0]
     xhat = (x - mu) / np.sqrt(var + eps)
     dxhat = dout * gamma
     dx = (dxhat - dxhat.mean(axis=0) - xhat * (dxhat * xhat).mean(axis=0)) / np.sqrt(var + eps)
@@ -747,7 +746,8 @@ def spatial_batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps
     xhat = (x - mu) / np.sqrt(var + eps)
     m = H * W
     bn_state["running_mean"] = (1 - momentum) * bn_state["running_mean"] + momentum * mu.mean(axis=(0, 2, 3))
-    bn_state["running_var"] = (1 - momentum) * bn_state["running_var"] + momentum * var.mean(axis=(0, 2, 3)) * m / (m - 1)
+    bn_state["running_var"] = ((1 - momentum) * bn_state["running_var"]
+                               + momentum * var.mean(axis=(0, 2, 3)) * m / (m - 1))
     return gamma[:, None, None] * xhat + beta[:, None, None], (xhat, var, gamma, eps)
 
 

@@ -507,7 +507,8 @@ def triangular_clr(t, base_lr, max_lr, step_size):
 
 
 # ---------------------------------------------------------------- 4.1 lr_range_test
-@variants.wrong("lr_range_test", "linear learning-rate spacing", common=True, message="spaced the learning rates linearly")
+@variants.wrong("lr_range_test", "linear learning-rate spacing", common=True,
+                message="spaced the learning rates linearly")
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
