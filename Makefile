@@ -1,6 +1,6 @@
 # Two commands are all a newcomer needs:
 #   make start   create .venv, install the pinned environment and course_utils, open JupyterLab
-#   make test    the whole test suite (what .ci/run runs)
+#   make test    the linter (ruff), then the whole test suite (what .ci/run runs)
 # Everything else here is a building block of those two.
 
 PYTHON ?= python3.11
@@ -25,6 +25,7 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	touch $(STAMP)
 
 test: setup
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 release: setup
