@@ -6,6 +6,9 @@ Conventions of this course (the notebooks follow them, the tools rely on them):
   (a forward/backward pair may share a cell) or one block of answers;
 - it is followed by its *test cell* (``nbgrader.grade`` true, a code cell, with points)
   whose checks run inside ``with exercise("<function name>"):`` blocks;
+- a *multiple-choice question*'s test cell runs inside ``with question("<question n.m>"):``
+  instead: its visible part checks only the answer's format, so a pass there is "answer
+  recorded", never "passed";
 - a *written answer* is a markdown cell that is both solution and grade (graded by hand).
 """
 
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-EXERCISE_RE = re.compile(r"""exercise\(\s*["']([^"']+)["']""")
+EXERCISE_RE = re.compile(r"""\b(exercise|question)\(\s*["']([^"']+)["']""")
 
 
 class NotebookError(ValueError):
@@ -71,8 +74,17 @@ def solution_sources(nb) -> list[str]:
 
 
 def exercise_names(source: str) -> list[str]:
-    """The exercise names a test cell checks, in order, without repeats."""
-    return list(dict.fromkeys(EXERCISE_RE.findall(source)))
+    """The exercise names a test cell checks (``exercise(...)`` and ``question(...)``
+    blocks), in order, without repeats."""
+    return list(dict.fromkeys(name for _, name in EXERCISE_RE.findall(source)))
+
+
+def is_format_only(source: str) -> bool:
+    """True for the test cell of a multiple-choice question: every block it runs outside
+    the hidden tests is a ``question(...)``, whose visible checks see only the format."""
+    visible = source.split("### BEGIN HIDDEN TESTS")[0]
+    kinds = {kind for kind, _ in EXERCISE_RE.findall(visible)}
+    return kinds == {"question"}
 
 
 @dataclass
@@ -83,6 +95,7 @@ class Exercise:
     points: float
     test_index: int
     solution_indices: list[int] = field(default_factory=list)
+    format_only: bool = False    # a multiple-choice question: a pass is "answer recorded"
 
     @property
     def title(self) -> str:
@@ -99,7 +112,8 @@ def exercises(nb) -> list[Exercise]:
         elif is_test_cell(cell):
             m = meta(cell)
             found.append(Exercise(m.get("grade_id", f"cell-{i}"), exercise_names(cell.source),
-                                  float(m.get("points", 0)), i, pending))
+                                  float(m.get("points", 0)), i, pending,
+                                  is_format_only(cell.source)))
             pending = []
     return found
 
