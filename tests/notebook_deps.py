@@ -137,3 +137,29 @@ def needs_line(needs: dict[str, str], width: int = 100) -> str:
             line = " " * len("needs(")
         line += ("" if line.endswith("(") or not line.strip() else " ") + item
     return "\n".join(lines + [line])
+
+
+def unexplained_errors(nb) -> list[str]:
+    """The errors of an executed blank (unfinished) notebook that do not name the exercise to
+    finish. Allowed: ``NotImplementedError`` in an exercise's own cell; ``NotAttempted`` from a
+    test cell, naming its exercise; everywhere else ``Unfinished`` from ``needs(...)``, one
+    line naming exercises ("finish Exercise 2.1 `dropout_forward` first ...")."""
+    numbers = exercise_numbers(nb)
+    problems = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "error":
+                continue
+            ename, evalue = out.get("ename"), out.get("evalue", "")
+            if cells.is_solution_cell(cell) and ename == "NotImplementedError":
+                continue
+            if cells.is_test_cell(cell):
+                names = cells.exercise_names(cell.source)
+                if ename == "NotAttempted" and any(evalue.startswith(f"{n}: ") for n in names):
+                    continue
+            elif ename == "Unfinished" and len(out.get("traceback", [])) == 1:
+                named = re.findall(r"`(\w+)`", evalue)
+                if re.search(r"finish Exercise \d", evalue) and named and all(n in numbers for n in named):
+                    continue
+            problems.append(f"cell {i} shows {ename}: {evalue[:300]}")
+    return problems
