@@ -14,6 +14,8 @@ A test cell looks like this::
 
 ``exercise`` turns anything else that goes wrong inside the block (the student's
 function raising, a missing name, ``NotImplementedError``) into a clear message too.
+A multiple-choice question's visible test runs in ``with question("question 7.1"):``, which
+reports the same way but says "answer recorded" instead of ✓: it can check only the format.
 """
 
 from __future__ import annotations
