@@ -14,11 +14,10 @@ Conventions of this course (the notebooks follow them, the tools rely on them):
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
 
 EXERCISE_RE = re.compile(r"""\b(exercise|question)\(\s*["']([^"']+)["']""")
 
@@ -27,8 +26,12 @@ class NotebookError(ValueError):
     """The file is not a readable, valid Jupyter notebook."""
 
 
-def read_notebook(path) -> nbformat.NotebookNode:
+def read_notebook(path) -> "nbformat.NotebookNode":  # noqa: F821 -- imported below, when needed
     """Read and validate a notebook, raising :class:`NotebookError` with the reason."""
+    # Imported here: nbformat brings jsonschema, several seconds to import in this environment,
+    # which the notebooks' progress cell (read_saved) must not pay.
+    import nbformat
+
     path = Path(path)
     if not path.is_file():
         raise NotebookError(f"{path}: no such file")
@@ -38,6 +41,41 @@ def read_notebook(path) -> nbformat.NotebookNode:
     except Exception as err:  # noqa: BLE001 -- json, schema and encoding errors all mean 'not a notebook'
         first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise NotebookError(f"{path.name} is not a valid notebook: {first_line}") from None
+    return nb
+
+
+class Node(dict):
+    """A dict whose keys are also attributes (``cell.source``), like nbformat's NotebookNode."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def _node(value):
+    if isinstance(value, dict):
+        node = Node((k, _node(v)) for k, v in value.items())
+        if isinstance(node.get("source"), list):
+            node["source"] = "".join(node["source"])
+        return node
+    if isinstance(value, list):
+        return [_node(v) for v in value]
+    return value
+
+
+def read_saved(path) -> Node:
+    """A notebook as saved, read as plain JSON, without nbformat's validation: quick, for
+    reading the outputs of a student's notebooks (``course progress --saved``, the
+    notebooks' progress cell). Raises :class:`NotebookError` if it is not a notebook."""
+    path = Path(path)
+    try:
+        nb = _node(json.loads(path.read_text(encoding="utf-8")))
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("no list of cells")
+    except (OSError, ValueError) as err:
+        raise NotebookError(f"{path.name} is not a valid notebook: {err}") from None
     return nb
 
 

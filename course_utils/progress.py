@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cells import NotebookError, read_notebook
+from .cells import NotebookError, read_notebook, read_saved
 from .course import CourseError, assignments, find_root
 from .runtime import is_grading
 from .selfcheck import (
@@ -76,7 +76,7 @@ def collect(folder: Path, run: bool = True, timeout: int = 120, log=None) -> lis
             progress.append(Progress(name, None, problem="no notebook"))
             continue
         try:
-            nb = read_notebook(path)
+            nb = read_notebook(path) if run else read_saved(path)
         except NotebookError as err:
             progress.append(Progress(name, path, problem=str(err)))
             continue

@@ -217,6 +217,16 @@ _RECORD_MESSAGES = """() => {
 }"""
 _SILENT_EXECUTE = """(code) => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel
     .requestExecute({code, silent: true, store_history: false}).done.then(() => true)"""
+# Each command resolves when its cell has run; the last cell runs without advancing
+# (advancing past the last cell would append a new one).
+_RUN_EACH_CELL = """async () => {
+  const app = window.jupyterapp, notebook = app.shell.currentWidget.content;
+  notebook.activeCellIndex = 0;
+  const count = notebook.widgets.length;
+  for (let k = 0; k < count; k++) {
+    await app.commands.execute(k === count - 1 ? 'notebook:run-cell' : 'notebook:run-cell-and-select-next');
+  }
+}"""
 _ANY_QUEUED = "(panel) => Array.from(panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))" \
               ".some(p => p.textContent.includes('*'))"
 
@@ -285,13 +295,7 @@ class NotebookPage:
         that the experiments are as short as while grading."""
         if quick:
             self.page.evaluate(_SILENT_EXECUTE, "import os; os.environ['NBGRADER_EXECUTION'] = 'validate'")
-        self.page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
-        count = self.cells().count()
-        for k in range(count):
-            # resolves when the cell has run; on the last cell, run without advancing (advancing
-            # past the last cell would append a new one)
-            command = "notebook:run-cell" if k == count - 1 else "notebook:run-cell-and-select-next"
-            self.page.evaluate(f"() => window.jupyterapp.commands.execute('{command}')")
+        self.page.evaluate(_RUN_EACH_CELL)
         self.wait_kernel_idle()
 
     def save(self) -> dict:
