@@ -10,16 +10,18 @@ For the notebooks (students and self-learners), one job each:
 - ``surfaces``   2-D test functions with their gradients (quadratic, saddle, Rosenbrock)
 - ``reference``  PyTorch reference layers the tests compare with
 - ``widgets``    the interactive explorers (with a static fallback)
-- ``runtime``    shorter experiments while grading (``quick``)
+- ``runtime``    shorter experiments while grading (``quick``); ``needs``: an experiment cell
+                 stops in one line while an exercise it uses is unfinished
 - ``_args``      the argument checks these modules share (messages start with the function)
 
-For the ``course`` command (instructors, and ``course check`` for students):
+For the ``course`` command (instructors; ``course check`` and ``course progress`` for students):
 
-- ``cli``        the ``course`` command: release, check, autograde
+- ``cli``        the ``course`` command: release, check, progress, autograde
 - ``course``     where the course lives on disk, and nbgrader's API on it
 - ``cells``      the structure of a course notebook: setup, solution, test cells
 - ``release``    regenerate notebooks/ from solutions/
 - ``selfcheck``  ``course check``: a student's self-check of one notebook
+- ``progress``   ``course progress`` and the notebooks' last cell: every exercise of the course
 - ``grading/``   the grading path of ``course autograde`` (see its ``__init__``)
 """
 

@@ -6,26 +6,32 @@ Conventions of this course (the notebooks follow them, the tools rely on them):
   (a forward/backward pair may share a cell) or one block of answers;
 - it is followed by its *test cell* (``nbgrader.grade`` true, a code cell, with points)
   whose checks run inside ``with exercise("<function name>"):`` blocks;
+- a *multiple-choice question*'s test cell runs inside ``with question("<question n.m>"):``
+  instead: its visible part checks only the answer's format, so a pass there is "answer
+  recorded", never "passed";
 - a *written answer* is a markdown cell that is both solution and grade (graded by hand).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
-EXERCISE_RE = re.compile(r"""exercise\(\s*["']([^"']+)["']""")
+EXERCISE_RE = re.compile(r"""\b(exercise|question)\(\s*["']([^"']+)["']""")
 
 
 class NotebookError(ValueError):
     """The file is not a readable, valid Jupyter notebook."""
 
 
-def read_notebook(path) -> nbformat.NotebookNode:
+def read_notebook(path) -> "nbformat.NotebookNode":  # noqa: F821 -- imported below, when needed
     """Read and validate a notebook, raising :class:`NotebookError` with the reason."""
+    # Imported here: nbformat brings jsonschema, several seconds to import in this environment,
+    # which the notebooks' progress cell (read_saved) must not pay.
+    import nbformat
+
     path = Path(path)
     if not path.is_file():
         raise NotebookError(f"{path}: no such file")
@@ -35,6 +41,41 @@ def read_notebook(path) -> nbformat.NotebookNode:
     except Exception as err:  # noqa: BLE001 -- json, schema and encoding errors all mean 'not a notebook'
         first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise NotebookError(f"{path.name} is not a valid notebook: {first_line}") from None
+    return nb
+
+
+class Node(dict):
+    """A dict whose keys are also attributes (``cell.source``), like nbformat's NotebookNode."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def _node(value):
+    if isinstance(value, dict):
+        node = Node((k, _node(v)) for k, v in value.items())
+        if isinstance(node.get("source"), list):
+            node["source"] = "".join(node["source"])
+        return node
+    if isinstance(value, list):
+        return [_node(v) for v in value]
+    return value
+
+
+def read_saved(path) -> Node:
+    """A notebook as saved, read as plain JSON, without nbformat's validation: quick, for
+    reading the outputs of a student's notebooks (``course progress --saved``, the
+    notebooks' progress cell). Raises :class:`NotebookError` if it is not a notebook."""
+    path = Path(path)
+    try:
+        nb = _node(json.loads(path.read_text(encoding="utf-8")))
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("no list of cells")
+    except (OSError, ValueError) as err:
+        raise NotebookError(f"{path.name} is not a valid notebook: {err}") from None
     return nb
 
 
@@ -71,8 +112,17 @@ def solution_sources(nb) -> list[str]:
 
 
 def exercise_names(source: str) -> list[str]:
-    """The exercise names a test cell checks, in order, without repeats."""
-    return list(dict.fromkeys(EXERCISE_RE.findall(source)))
+    """The exercise names a test cell checks (``exercise(...)`` and ``question(...)``
+    blocks), in order, without repeats."""
+    return list(dict.fromkeys(name for _, name in EXERCISE_RE.findall(source)))
+
+
+def is_format_only(source: str) -> bool:
+    """True for the test cell of a multiple-choice question: every block it runs outside
+    the hidden tests is a ``question(...)``, whose visible checks see only the format."""
+    visible = source.split("### BEGIN HIDDEN TESTS")[0]
+    kinds = {kind for kind, _ in EXERCISE_RE.findall(visible)}
+    return kinds == {"question"}
 
 
 @dataclass
@@ -83,6 +133,7 @@ class Exercise:
     points: float
     test_index: int
     solution_indices: list[int] = field(default_factory=list)
+    format_only: bool = False    # a multiple-choice question: a pass is "answer recorded"
 
     @property
     def title(self) -> str:
@@ -99,7 +150,8 @@ def exercises(nb) -> list[Exercise]:
         elif is_test_cell(cell):
             m = meta(cell)
             found.append(Exercise(m.get("grade_id", f"cell-{i}"), exercise_names(cell.source),
-                                  float(m.get("points", 0)), i, pending))
+                                  float(m.get("points", 0)), i, pending,
+                                  is_format_only(cell.source)))
             pending = []
     return found
 

@@ -14,6 +14,8 @@ A test cell looks like this::
 
 ``exercise`` turns anything else that goes wrong inside the block (the student's
 function raising, a missing name, ``NotImplementedError``) into a clear message too.
+A multiple-choice question's visible test runs in ``with question("question 7.1"):``, which
+reports the same way but says "answer recorded" instead of ✓: it can check only the format.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "CheckFailure",
     "NotAttempted",
     "exercise",
+    "question",
     "check_close",
     "check_equal",
     "check_shape",
@@ -77,6 +80,47 @@ def _location(err: BaseException, caller: str) -> str:
     return f"\n  in your code, function {e.name}" + (f", line: {e.line}" if e.line else "")
 
 
+class _Reported:
+    """The ``with`` block of one exercise: turns whatever goes wrong inside it into a
+    message in the student's terms (shared by :func:`exercise` and :func:`question`)."""
+
+    def __init__(self, name: str, caller: str):
+        self.name, self.caller = name, caller
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, tb):
+        name = self.name
+        if err is None:
+            return False
+        if isinstance(err, CheckFailure):
+            msg = str(err)
+            prefix = f"{name}: "
+            raise type(err)(msg if msg.startswith(prefix) else prefix + msg) from None
+        if isinstance(err, NotImplementedError):
+            raise NotAttempted(
+                f"{name}: not attempted yet -- it still raises NotImplementedError. "
+                "Replace the `raise NotImplementedError()` line with your code."
+            ) from None
+        if isinstance(err, NameError):
+            raise NotAttempted(
+                f"{name}: {err}. Run the cell that defines it first (and make sure the "
+                "exercise is filled in)."
+            ) from None
+        if isinstance(err, Exception):   # the student's code crashed inside the test
+            raise CheckFailure(
+                f"{name}: calling your code raised {type(err).__name__}: {err}"
+                f"{_location(err, self.caller)}"
+            ) from None
+        return False                     # KeyboardInterrupt, SystemExit: not ours to rename
+
+
+def _check_name(function: str, name) -> None:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{function}: name must be a non-empty string, e.g. 'linear_forward'")
+
+
 @contextlib.contextmanager
 def exercise(name: str, quiet: bool = False):
     """Run the checks of one exercise and report the outcome in the student's terms.
@@ -91,32 +135,34 @@ def exercise(name: str, quiet: bool = False):
         CheckFailure: any check failed, or the student's code raised; the message
             says which exercise, what went wrong, and where in the student's code.
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError("exercise: name must be a non-empty string, e.g. 'linear_forward'")
+    _check_name("exercise", name)
     caller = sys._getframe(2).f_code.co_filename  # the test cell running this block
-    try:
+    with _Reported(name, caller):
         yield
-    except CheckFailure as err:
-        msg = str(err)
-        prefix = f"{name}: "
-        raise type(err)(msg if msg.startswith(prefix) else prefix + msg) from None
-    except NotImplementedError:
-        raise NotAttempted(
-            f"{name}: not attempted yet -- it still raises NotImplementedError. "
-            "Replace the `raise NotImplementedError()` line with your code."
-        ) from None
-    except NameError as err:
-        raise NotAttempted(
-            f"{name}: {err}. Run the cell that defines it first (and make sure the "
-            "exercise is filled in)."
-        ) from None
-    except Exception as err:  # noqa: BLE001 -- the student's code crashed inside the test
-        raise CheckFailure(
-            f"{name}: calling your code raised {type(err).__name__}: {err}"
-            f"{_location(err, caller)}"
-        ) from None
     if not quiet:
         print(f"\u2713 {name}: tests passed")
+
+
+RECORDED = "answer recorded"
+
+
+@contextlib.contextmanager
+def question(name: str):
+    """The visible test of a multiple-choice question: it can check the answer's *format*
+    only (the right choice is in the hidden tests), so it never says ✓.
+
+    On success it prints ``"<name>: answer recorded -- it is graded when you submit ..."``;
+    ``course check`` shows such points apart and never counts them as earned.
+
+    Raises:
+        NotAttempted, CheckFailure: as :func:`exercise` (no answer yet, a malformed one).
+    """
+    _check_name("question", name)
+    caller = sys._getframe(2).f_code.co_filename
+    with _Reported(name, caller):
+        yield
+    print(f"{name}: {RECORDED} -- it is graded when you submit (this test checks only "
+          "that it is one of the choices, not whether it is right).")
 
 
 # --------------------------------------------------------------------------- arrays

@@ -2,6 +2,7 @@
 
     course release [ASSIGNMENT ...]      regenerate notebooks/ from solutions/
     course check NOTEBOOK                run a notebook's tests, report each exercise
+    course progress [FOLDER]             every exercise of the course: passed, failed, not attempted
     course autograde SUBMISSIONS --assignment NAME --out DIR
 """
 
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .cells import NotebookError
-from .course import CourseError, assignments, check_assignment, find_root
+from .course import CourseError, assignments, check_assignment, find_root, student_notebook
 from .grading.autograde import default_jobs
 
 
@@ -28,7 +29,12 @@ def _release(args) -> int:
 
 def _check(args) -> int:
     from .selfcheck import check
-    return check(Path(args.notebook), timeout=args.timeout)
+    return check(student_notebook(args.notebook), timeout=args.timeout)
+
+
+def _progress(args) -> int:
+    from .progress import progress_command
+    return progress_command(args.folder, saved=args.saved, timeout=args.timeout)
 
 
 def _autograde(args) -> int:
@@ -61,9 +67,17 @@ def main(argv=None) -> int:
     p.set_defaults(run=_release)
 
     p = sub.add_parser("check", help="self-check: run a notebook's tests, report each exercise")
-    p.add_argument("notebook", help="path to your .ipynb")
+    p.add_argument("notebook", help="your .ipynb (a path from anywhere) or the assignment's name, "
+                                    "e.g. 04_regularization")
     p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
     p.set_defaults(run=_check)
+
+    p = sub.add_parser("progress", help="every exercise of the course as passed, failed or not attempted")
+    p.add_argument("folder", nargs="?", help="the folder of your notebooks (default: the course's notebooks/)")
+    p.add_argument("--saved", action="store_true",
+                   help="read the results your notebooks were saved with instead of running their tests")
+    p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    p.set_defaults(run=_progress)
 
     p = sub.add_parser("autograde", help="grade a class: SUBMISSIONS/<student>/<NAME>.ipynb, "
                                          "SUBMISSIONS/<student>.ipynb, or a zip of either")

@@ -50,6 +50,43 @@ def release_path(root: Path, name: str, notebook: str | None = None) -> Path:
     return Path(root) / "notebooks" / name / f"{notebook or name}.ipynb"
 
 
+def student_notebook(given: str, start=None) -> Path:
+    """The notebook a student means by ``given``: a path to a notebook (or to its folder),
+    from any folder, or just the assignment's name (``04_regularization``, with or without
+    ``.ipynb``, or a unique prefix such as ``04``), looked up in ``start`` (default: the
+    current folder) and in the course's notebooks/.
+
+    Raises:
+        CourseError: nothing matches; the message lists where it looked and the
+            assignments of the course.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    path = here / Path(given).expanduser()
+    if path.is_file():
+        return path
+    if path.is_dir() and (path / f"{path.name}.ipynb").is_file():
+        return path / f"{path.name}.ipynb"
+    name = path.name.removesuffix(".ipynb")
+    try:
+        root = find_root(here)
+    except CourseError:
+        root = None
+    known = assignments(root) if root else []
+    matches = [a for a in known if a == name] or [a for a in known if a.startswith(name)]
+    if len(matches) == 1:
+        name = matches[0]
+    candidates = [here / f"{name}.ipynb", here / name / f"{name}.ipynb"]
+    if root is not None:
+        candidates.append(release_path(root, name))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(str(c) for c in dict.fromkeys(candidates))
+    hint = f" The course's assignments: {', '.join(known)}." if known else ""
+    raise CourseError(f"no notebook {given!r}: there is no such file here, and no {name}.ipynb in "
+                      f"{looked}.{hint} Give the path to your .ipynb or the assignment's name.")
+
+
 def nbgrader_api(work: Path, database: bool = True, configure=None):
     """nbgrader's Python API on the course directory ``work``, configured by its
     nbgrader_config.py. In-process: nbgrader's slow start-up is paid once per run.

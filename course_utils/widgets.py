@@ -1,7 +1,7 @@
 """Interactive demos: ipywidgets controls that redraw a matplotlib figure.
 
 ``explore(draw, **controls)`` is the one helper every notebook uses. With a live widget
-frontend (JupyterLab, Binder) it shows the controls and redraws on every change. The same
+frontend (JupyterLab, Binder, Colab with its ipywidgets 7) it shows the controls and redraws on every change. The same
 output also carries the figure for the controls' initial values as a plain image, which
 is what a viewer without widgets shows (a notebook executed headless, nbconvert's HTML, a
 repository's notebook preview). While grading, or where ipywidgets is unavailable, it
@@ -80,8 +80,17 @@ def explore(draw, **controls):
     for control in controls.values():
         control.observe(redraw, names="value")
     box = ipywidgets.VBox([ipywidgets.HBox(list(controls.values())), out])
-    display({**box._repr_mimebundle_(), **fallback_bundle(redraw())}, raw=True)
+    display({**widget_bundle(box), **fallback_bundle(redraw())}, raw=True)
     return None
+
+
+def widget_bundle(widget) -> dict:
+    """The display data of a live widget, written out rather than taken from
+    ``widget._repr_mimebundle_()``: that method is new in ipywidgets 8, and Colab ships
+    ipywidgets 7, whose frontend renders the same view message."""
+    return {"application/vnd.jupyter.widget-view+json":
+            {"version_major": 2, "version_minor": 0, "model_id": widget.model_id},
+            "text/plain": repr(widget)}
 
 
 def rendered_figures(draw, values: dict) -> list[str]:

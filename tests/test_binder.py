@@ -197,3 +197,19 @@ def test_readme_launches_every_assignment_notebook_on_binder():
     assert notebooks <= targets, f"no launch link for {sorted(notebooks - targets)}"
     missing = sorted(t for t in targets if not (ROOT / t).exists())
     assert not missing, f"Binder links to files that do not exist: {missing}"
+
+
+def colab_links() -> list[str]:
+    return re.findall(r"https://colab\.research\.google\.com/github/[^\s)\"']+", (ROOT / "README.md").read_text())
+
+
+def test_readme_opens_every_assignment_notebook_on_colab_from_the_same_repository():
+    """Colab's links, like Binder's, come from the Repository URL of pyproject.toml."""
+    base = f"https://colab.research.google.com/github/{repository_slug()}/blob/{BRANCH}/"
+    links = colab_links()
+    wrong = [link for link in links if not link.startswith(base)]
+    assert links and not wrong, f"Colab links not of the form {base}...: {wrong}"
+    targets = {link.removeprefix(base) for link in links}
+    notebooks = {p.relative_to(ROOT).as_posix() for p in ROOT.glob("notebooks/*/*.ipynb")}
+    assert notebooks == targets, f"no Colab link for {sorted(notebooks - targets)}, " \
+                                 f"links to no notebook: {sorted(targets - notebooks)}"

@@ -16,6 +16,7 @@ from course_utils.checks import (
     check_unchanged,
     clear_substitutes,
     exercise,
+    question,
     substituted,
 )
 
@@ -150,6 +151,32 @@ def test_exercise_reports_crashes_in_the_student_code():
     msg = str(err.value)
     assert msg.startswith("f: calling your code raised ValueError")
     assert "function student_function" in msg
+
+
+def test_question_says_answer_recorded_never_passed(capsys):
+    """A multiple-choice question's visible test sees only the format: a pass is no ✓."""
+    with question("question 7.1"):
+        check_equal("answer type", isinstance("z", str), True)   # a wrong answer, well formed
+    out = capsys.readouterr().out
+    assert "question 7.1: answer recorded -- it is graded when you submit" in out
+    assert "\u2713" not in out and "passed" not in out
+    with pytest.raises(CheckFailure, match=r"^question 7.1: answer is one of a-d"):
+        with question("question 7.1"):
+            check_equal("answer is one of a-d", False, True)
+    with pytest.raises(NotAttempted, match="not defined"):
+        with question("question 7.1"):
+            answer_not_given  # noqa: B018, F821
+    assert "answer recorded" not in capsys.readouterr().out
+    with pytest.raises(TypeError, match="question: name must be a non-empty string"):
+        with question(""):
+            pass
+
+
+def test_question_reports_crashes_with_the_student_line():
+    with pytest.raises(CheckFailure) as err:
+        with question("question 1.1"):
+            student_function(np.ones(3))
+    assert "function student_function" in str(err.value)
 
 
 def test_check_failure_renders_without_traceback():

@@ -96,3 +96,85 @@ def test_explore_validates_its_arguments():
         widgets.explore(lambda: None)
     with pytest.raises(TypeError, match="control 'depth' must be an ipywidgets control"):
         widgets.explore(lambda depth: None, depth=3)
+
+
+# --------------------------------------------------------------------------- needs
+
+
+def notebook_namespace(*cells: str) -> dict:
+    """The names a notebook defines after running ``cells`` (as the kernel's globals)."""
+    namespace = {"__name__": "__main__"}
+    for i, source in enumerate(cells):
+        exec(compile(source, f"<cell {i}>", "exec"), namespace)
+    return namespace
+
+
+TEMPLATE = 'def dropout_forward(x, p):\n    """Doc."""\n    # YOUR CODE HERE\n    raise NotImplementedError()\n'
+DONE = "def dropout_forward(x, p):\n    return x * (1 - p)\n"
+CLASS_TEMPLATE = ("class EarlyStopping:\n    def __init__(self, patience):\n        self.patience = patience\n"
+                  "    def step(self, loss):\n        # YOUR CODE HERE\n        raise NotImplementedError()\n")
+GUARD = 'from course_utils.runtime import needs\nneeds(dropout_forward="2.1", EarlyStopping="4.1")\nran = True\n'
+
+
+def test_needs_names_each_unfinished_exercise_in_one_line():
+    ns = notebook_namespace(TEMPLATE, CLASS_TEMPLATE)
+    with pytest.raises(runtime.Unfinished) as err:
+        exec(GUARD, ns)
+    message = str(err.value)
+    assert message == ("this cell uses your code: finish Exercise 2.1 `dropout_forward` and Exercise 4.1 "
+                       "`EarlyStopping` first (it still raises NotImplementedError), then run this cell again.")
+    assert "ran" not in ns                                      # the cell stopped at its first line
+    assert err.value._render_traceback_() == [f"\x1b[0;31mUnfinished\x1b[0m: {message}"]
+
+
+def test_needs_passes_finished_exercises_and_names_the_one_left():
+    ns = notebook_namespace(DONE, CLASS_TEMPLATE)
+    with pytest.raises(runtime.Unfinished, match=r"finish Exercise 4.1 `EarlyStopping` first \(it still"):
+        exec(GUARD, ns)
+    ns = notebook_namespace(DONE, CLASS_TEMPLATE.replace("raise NotImplementedError()", "return False"))
+    exec(GUARD, ns)
+    assert ns["ran"]
+
+
+def test_needs_says_when_the_cell_of_an_exercise_has_not_been_run():
+    ns = notebook_namespace(DONE)
+    with pytest.raises(runtime.Unfinished, match=r"finish Exercise 4.1 `EarlyStopping` first \(its cell has not"):
+        exec(GUARD, ns)
+    ns = notebook_namespace(TEMPLATE)
+    with pytest.raises(runtime.Unfinished, match="some of it still raises NotImplementedError, and some cells"):
+        exec(GUARD, ns)
+
+
+def test_needs_groups_the_functions_of_one_exercise():
+    ns = notebook_namespace(TEMPLATE, TEMPLATE.replace("dropout_forward", "dropout_backward"))
+    with pytest.raises(runtime.Unfinished, match=r"finish Exercise 2.1 `dropout_forward`, `dropout_backward` first"):
+        exec('from course_utils.runtime import needs\nneeds(dropout_forward="2.1", dropout_backward="2.1")', ns)
+
+
+def test_unfinished_looks_into_nested_functions_methods_and_properties_only():
+    ns = notebook_namespace(
+        "def outer():\n    def inner():\n        raise NotImplementedError()\n    return inner\n",
+        "class P:\n    @property\n    def value(self):\n        raise NotImplementedError()\n",
+        "class S:\n    @staticmethod\n    def f():\n        raise NotImplementedError()\n",
+        "def fine(x):\n    return x\nanswer = 3\n")
+    assert runtime.unfinished(ns["outer"]) and runtime.unfinished(ns["P"]) and runtime.unfinished(ns["S"])
+    assert not runtime.unfinished(ns["fine"]) and not runtime.unfinished(ns["answer"])
+
+
+def test_needs_validates_its_arguments():
+    with pytest.raises(TypeError, match="name the exercises the cell uses"):
+        runtime.needs()
+    with pytest.raises(TypeError, match=r'the exercise of f must be its number as a string, e.g. f="2.1", got 2.1'):
+        runtime.needs(f=2.1)
+
+
+def test_widget_bundle_does_not_need_ipywidgets_8():
+    """Colab ships ipywidgets 7, whose widgets have no _repr_mimebundle_."""
+    box = ipywidgets.VBox([ipywidgets.IntSlider()])
+    assert widgets.widget_bundle(box) == box._repr_mimebundle_()   # what ipywidgets 8 shows
+
+    class Widget7:                       # the one attribute the view message needs
+        model_id = "abc"
+
+    assert widgets.widget_bundle(Widget7())["application/vnd.jupyter.widget-view+json"] == \
+        {"version_major": 2, "version_minor": 0, "model_id": "abc"}

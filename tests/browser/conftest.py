@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course
-from tests.conftest import ROOT
+from tests.conftest import ASSIGNMENTS, ROOT, release_of
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 RELEASE_NOTEBOOK = "notebooks/01_backprop/01_backprop.ipynb"
+RELEASE_NOTEBOOKS = [release_of(name).relative_to(ROOT).as_posix() for name in ASSIGNMENTS]
 
 
 def _notebook_of(item) -> str | None:
@@ -48,11 +49,11 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, artifacts):
-    """``jupyter lab`` serving a scratch copy of solutions/, one release notebook and
+    """``jupyter lab`` serving a scratch copy of solutions/, the release notebooks and
     nbgrader_config.py: the tests run, save and validate copies, never the repository."""
     scratch = tmp_path_factory.mktemp("jupyterlab")
     root = scratch / "course"
-    copy_course(ROOT, root, [RELEASE_NOTEBOOK])
+    copy_course(ROOT, root, RELEASE_NOTEBOOKS)
     server = LabServer(root, scratch, artifacts / "jupyter-server.log").start()
     yield server
     server.stop()
