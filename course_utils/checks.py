@@ -231,6 +231,16 @@ def _known_mistake(got, expected, mistakes, rtol, atol) -> str | None:
     return None
 
 
+def _non_finite_causes(got: np.ndarray) -> str:
+    """Where the NaN and inf found in ``got`` usually come from: NaN and inf have different causes."""
+    causes = []
+    if np.any(np.isnan(got)):
+        causes.append("NaN comes from 0/0 (e.g. w / np.abs(w) where w is 0), inf - inf or 0 * inf.")
+    if np.any(np.isinf(got)):
+        causes.append("inf comes from an overflow (exp of a large number?) or a non-zero number divided by 0.")
+    return " ".join(causes)
+
+
 def _two_numbers(expected: float, got: float) -> tuple[str, str]:
     """Both numbers with 6 significant digits, or with as many as it takes to tell them apart."""
     for digits in (6, 10, 17):
@@ -283,8 +293,7 @@ def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1
     if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
         where = _describe_positions(~np.isfinite(got))
         raise CheckFailure(
-            f"{name} contains NaN or inf{' ' + where if where else ''}. An overflow (exp of a large number?) or "
-            f"a division by zero?{suffix}")
+            f"{name} contains NaN or inf{' ' + where if where else ''}. {_non_finite_causes(got)}{suffix}")
     bad = ~np.isclose(got, expected, rtol=rtol, atol=atol)
     if not np.any(bad):
         return

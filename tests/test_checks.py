@@ -65,6 +65,10 @@ def test_check_close_shape_hints():
 
 def test_check_close_flags_nan_none_and_tuples():
     assert "NaN or inf" in failure(check_close, "loss", np.nan, 1.0)
+    nan_only = failure(check_close, "grads", np.array([1.0, np.nan]), np.ones(2))   # w / |w| at w = 0
+    assert "0/0" in nan_only and "overflow" not in nan_only
+    inf_only = failure(check_close, "probs", np.array([np.inf, 1.0]), np.ones(2))
+    assert "overflow" in inf_only and "0/0" not in inf_only
     assert "did you forget a `return`" in failure(check_close, "out", None, 1.0)
     assert "tuple of 2 items" in failure(check_close, "out", (np.ones(2), None), np.ones(2))
     assert "number or a NumPy array" in failure(check_close, "out", "abc", 1.0)

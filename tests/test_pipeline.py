@@ -56,7 +56,8 @@ def test_source_notebook_has_no_outputs(name):
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_solution_runs_top_to_bottom_without_any_error(name, monkeypatch):
-    """Every cell, experiments included, at full length (not the shortened grading runs)."""
+    """Every cell, experiments included, at full length (not the shortened grading runs); no cell
+    ends by showing an object's repr (a Legend, a load_state_dict result) instead of a value."""
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     nb = cells.read_notebook(source_of(name))
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
@@ -64,6 +65,10 @@ def test_solution_runs_top_to_bottom_without_any_error(name, monkeypatch):
     client.execute()            # raises CellExecutionError, naming the cell, on any error
     shown = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
     assert not any("\u2717" in text for text in shown), "a check in the notebook printed \u2717"
+    values = [o["data"].get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])
+              if o.get("output_type") == "execute_result"]
+    stray = [text for text in values if text.lstrip().startswith("<") or " at 0x" in text]
+    assert not stray, f"cells end with an object's repr, e.g. <matplotlib.legend.Legend at 0x...>: {stray}"
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)

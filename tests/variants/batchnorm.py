@@ -294,7 +294,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "no check for a single example in training (silent inf / NaN)",
-                message="raise ValueError when train is True and N == 1")
+                message="did not raise ValueError (it returned normally)")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if "running_mean" not in bn_state:
@@ -524,6 +524,31 @@ def batchnorm_backward(dout, cache):
     return dx, dgamma, dbeta
 
 
+@variants.wrong("batchnorm_backward", "sums dxhat * xmu over every element (np.sum without axis=0)",
+                message="summed dxhat * xmu over every element (np.sum without axis=0)")
+def batchnorm_backward(dout, cache):
+    xhat, xmu, ivar, sqrtvar, gamma = cache
+    N = dout.shape[0]
+    dxhat = dout * gamma
+    divar = np.sum(dxhat * xmu)
+    dvar = 0.5 * (-divar / sqrtvar ** 2) / sqrtvar
+    dx1 = dxhat * ivar + 2.0 * xmu * dvar / N
+    dx = dx1 - np.sum(dx1, axis=0) / N
+    return dx, np.sum(dout * xhat, axis=0), np.sum(dout, axis=0)
+
+
+@variants.wrong("batchnorm_backward", "sums dmu over every element (np.sum without axis=0)",
+                message="dgamma and dbeta are right, so the mistake is in what only dx uses")
+def batchnorm_backward(dout, cache):
+    xhat, xmu, ivar, sqrtvar, gamma = cache
+    N = dout.shape[0]
+    dxhat = dout * gamma
+    dvar = 0.5 * (-np.sum(dxhat * xmu, axis=0) / sqrtvar ** 2) / sqrtvar
+    dx1 = dxhat * ivar + 2.0 * xmu * dvar / N
+    dmu = -np.sum(dx1)
+    return dx1 + dmu / N, np.sum(dout * xhat, axis=0), np.sum(dout, axis=0)
+
+
 @variants.wrong("batchnorm_backward", "uses the last forward call's values instead of the cache")
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     global _last
@@ -576,6 +601,16 @@ def batchnorm_backward_alt(dout, cache):
     N = dout.shape[0]
     dbeta, dgamma = dout.sum(axis=0), (dout * xhat).sum(axis=0)
     return (gamma * ivar / N) * (N * dout - dbeta), dgamma, dbeta
+
+
+@variants.wrong("batchnorm_backward_alt", "sums dxhat * xhat over every element (no axis=0)",
+                message="summed dxhat * xhat over every element (np.sum without axis=0)")
+def batchnorm_backward_alt(dout, cache):
+    xhat, xmu, ivar, sqrtvar, gamma = cache
+    N = dout.shape[0]
+    dxhat = dout * gamma
+    dx = ivar / N * (N * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum())
+    return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
 
 
 @variants.wrong("batchnorm_backward_alt", "forgets the 1/N", message="forgot the factor 1/N")
@@ -719,7 +754,8 @@ def layernorm_backward(dout, cache):
 
 # ---------------------------------------------------------------- 3.2 spatial batch norm
 @variants.wrong("spatial_batchnorm_forward", "reshape to (-1, C) without moving the channel axis",
-                common=True, message="which mixes the channels")
+                common=True, message="changed 12 outputs, in channels [0, 1, 2] of examples [0, 1]; in BatchNorm2d it "
+                                     "changes exactly the N*H*W = 12 outputs of channel 1")
 def spatial_batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, C, H, W = x.shape
     out2, bn_cache = batchnorm_forward(x.reshape(-1, C), gamma, beta, bn_state, train, momentum=momentum, eps=eps)

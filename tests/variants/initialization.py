@@ -384,7 +384,8 @@ def layer_stats(x, weights, activation):
     return stats
 
 
-@variants.wrong("layer_stats", "unknown names silently mean no activation", message="must raise ValueError")
+@variants.wrong("layer_stats", "unknown names silently mean no activation",
+                message="did not raise ValueError (it returned normally)")
 def layer_stats(x, weights, activation):
     if callable(activation):
         f = activation

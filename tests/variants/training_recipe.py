@@ -41,7 +41,8 @@ def expected_initial_loss(num_classes):
     return float(np.log(1.0 / num_classes))
 
 
-@variants.wrong("expected_initial_loss", "no validation at all", message="should raise")
+@variants.wrong("expected_initial_loss", "no validation at all",
+                message="did not raise ValueError or TypeError (it returned normally)")
 def expected_initial_loss(num_classes):
     return float(np.log(num_classes))
 
@@ -304,10 +305,18 @@ def sample_log_uniform(low, high, size, rng):
     return 10.0 ** np.random.uniform(np.log10(low), np.log10(high), size=size)
 
 
-@variants.wrong("sample_log_uniform", "no validation of low and high", message="should raise ValueError")
+@variants.wrong("sample_log_uniform", "no validation of low and high", message="instead of ValueError")
 def sample_log_uniform(low, high, size, rng):
     with np.errstate(divide="ignore"):
         return 10.0 ** rng.uniform(np.log10(low), np.log10(high), size=size)
+
+
+@variants.wrong("sample_log_uniform", "checks low > 0 but not low < high",
+                message="did not raise ValueError (it returned normally)")
+def sample_log_uniform(low, high, size, rng):
+    if low <= 0:
+        raise ValueError(f"low must be positive, got {low}")
+    return 10.0 ** rng.uniform(np.log10(low), np.log10(high), size=size)
 
 
 @variants.wrong("sample_log_uniform", "an evenly spaced log grid instead of random samples")
