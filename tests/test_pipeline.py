@@ -6,19 +6,23 @@
   error names an exercise to finish (no cascade of NameErrors from experiment cells);
 - ``course autograde`` gives the solved release full marks and the untouched release zero;
 - ``course check`` passes the solution (its multiple-choice answers only "recorded") and
-  reports every exercise of the blank, named by its assignment, as not attempted, with a
-  non-zero exit code and without the kernel's transport warning.
+  reports every exercise of the blank as not attempted: in-process for every assignment, on
+  the notebooks executed for the tests above (each is executed once); end to end for 01,
+  named by its assignment, with a non-zero exit code and without the kernel's transport warning.
 
 Assignment 01 also goes through a small class with a wrong, a missing and a corrupt
 submission (tests/test_autograde.py).
 """
 
 import csv
+import functools
+import os
+from pathlib import Path
 
 import nbclient
 import pytest
 
-from course_utils import cells
+from course_utils import cells, selfcheck
 from tests.conftest import ASSIGNMENTS, ROOT, course, release_of, solved, source_of, variants_module
 from tests.notebook_deps import unexplained_errors
 
@@ -54,15 +58,47 @@ def test_source_notebook_has_no_outputs(name):
     assert not dirty, f"solutions/{name} has outputs in cells {dirty}: clear them before committing"
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_solution_runs_top_to_bottom_without_any_error(name, monkeypatch):
+def executed(path, grading: bool):
+    """The notebook at ``path`` run top to bottom in a fresh kernel, continuing past errors:
+    experiments at full length, or shortened as ``course check`` and grading run them.
+    Each notebook is executed once per test worker (the tests of one assignment share a worker)."""
+    return _executed(str(path), grading)
+
+
+@functools.cache
+def _executed(path: str, grading: bool):
+    saved = os.environ.pop("NBGRADER_EXECUTION", None)
+    try:
+        if grading:     # exactly what `course check` does (it sets NBGRADER_EXECUTION=validate)
+            return selfcheck.run_notebook(cells.read_notebook(path), Path(path), timeout=300)
+        nb = cells.read_notebook(path)
+        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+        return nb
+    finally:
+        os.environ.pop("NBGRADER_EXECUTION", None)
+        if saved is not None:
+            os.environ["NBGRADER_EXECUTION"] = saved
+
+
+def errors(nb) -> list[tuple[int, str]]:
+    return [(i, o["ename"]) for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
+            if o.get("output_type") == "error"]
+
+
+def per_assignment(names=ASSIGNMENTS):
+    """Parametrize over assignments; one assignment's tests run on one worker, so that each
+    notebook is executed once."""
+    return pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xdist_group(f"pipeline-{n}"))
+                                            for n in names])
+
+
+@per_assignment()
+def test_solution_runs_top_to_bottom_without_any_error(name):
     """Every cell, experiments included, at full length (not the shortened grading runs); no cell
     ends by showing an object's repr (a Legend, a load_state_dict result) instead of a value."""
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    nb = cells.read_notebook(source_of(name))
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(source_of(name).parent)}})
-    client.execute()            # raises CellExecutionError, naming the cell, on any error
+    nb = executed(source_of(name), grading=False)
+    assert not errors(nb), f"solutions/{name}: (cell, error) {errors(nb)}"
     shown = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
     assert not any("\u2717" in text for text in shown), "a check in the notebook printed \u2717"
     values = [o["data"].get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])
@@ -71,19 +107,14 @@ def test_solution_runs_top_to_bottom_without_any_error(name, monkeypatch):
     assert not stray, f"cells end with an object's repr, e.g. <matplotlib.legend.Legend at 0x...>: {stray}"
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_blank_release_run_all_stops_first_at_the_first_exercise_and_every_error_names_one(name, monkeypatch):
+@per_assignment()
+def test_blank_release_run_all_stops_first_at_the_first_exercise_and_every_error_names_one(name):
     """A new student's notebook, every cell run (as Run All does cell by cell), unfinished:
     the first error is at the first exercise, and every error names an exercise to finish:
     no NameError, KeyError or traceback from inside an experiment (tests/notebook_deps.py)."""
-    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")    # short experiments: the errors are the same
-    nb = cells.read_notebook(release_of(name))
+    nb = executed(release_of(name), grading=True)       # short experiments: the errors are the same
     first = next(i for i, c in enumerate(nb.cells) if cells.is_solution_cell(c) and c.cell_type == "code")
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                                     resources={"metadata": {"path": str(release_of(name).parent)}})
-    client.execute()
-    errored = [i for i, c in enumerate(nb.cells)
-               if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    errored = [i for i, _ in errors(nb)]
     assert errored[0] == first, f"the first error is in cell {errored[0]}, not the first exercise ({first})"
     assert [o["ename"] for o in nb.cells[first].outputs if o["output_type"] == "error"] == ["NotImplementedError"]
     problems = unexplained_errors(nb)
@@ -94,7 +125,7 @@ def test_blank_release_run_all_stops_first_at_the_first_exercise_and_every_error
     assert not drawn, f"cells {drawn} stopped for an unfinished exercise but drew a figure"
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
+@per_assignment()
 def test_autograde_gives_solution_full_marks_and_blank_zero(tmp_path, name):
     subs = tmp_path / "submissions"
     for student, text in [("solution", solved(name)), ("blank", release_of(name).read_text())]:
@@ -113,7 +144,24 @@ def test_autograde_gives_solution_full_marks_and_blank_zero(tmp_path, name):
         assert "HIDDEN TESTS" not in html
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
+@per_assignment()
+def test_course_checks_report_passes_the_solution_and_lists_the_blank_as_not_attempted(name):
+    """What ``course check`` reports (course_utils.selfcheck, in-process on the notebooks the
+    tests above executed; the command itself is run end to end below)."""
+    solution = executed(source_of(name), grading=False)     # the verdicts do not depend on the length
+    good = selfcheck.report(selfcheck.grade_results(solution), cells.written_answers(solution))
+    assert "0 failed, 0 not attempted" in good, good
+    assert "Multiple choice: 1 of 1 answer(s) recorded" in good, good      # never counted as passed
+    blank = executed(release_of(name), grading=True)
+    results = selfcheck.grade_results(blank)
+    n = len(cells.exercises(blank))
+    assert not selfcheck.all_done(results)
+    text = selfcheck.report(results, cells.written_answers(blank))
+    assert f"0 passed, 0 failed, {n} not attempted" in text, text
+    assert text.count("not attempted   (") == n, text
+
+
+@per_assignment(ASSIGNMENTS[:1])
 def test_course_check_passes_solution_and_lists_blank_as_not_attempted(name):
     good = course("check", source_of(name))
     assert good.returncode == 0, good.stdout + good.stderr
