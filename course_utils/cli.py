@@ -42,7 +42,8 @@ def _autograde(args) -> int:
     root = find_root(args.root)
     grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out),
                        timeout=args.timeout, jobs=args.jobs, progress=not args.quiet,
-                       notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb)
+                       notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
+                       scheduler=args.scheduler)
     width = max(len(g.student) for g in grades)
     for g in grades:
         print(f"{g.student:<{width}}  {g.score:>6g} / {g.max_score:<6g} {g.status}"
@@ -92,6 +93,8 @@ def main(argv=None) -> int:
                    help="memory limit of one notebook in MB (default: SandboxedExecute.memory_mb)")
     p.add_argument("--jobs", "-j", type=int, default=default_jobs(),
                    help=f"notebooks graded in parallel (default: {default_jobs()}, the CPU cores, at most 4)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="grade on this Dask distributed cluster instead of local processes")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--root", help="the course folder (default: found from here)")
     p.set_defaults(run=_autograde)

@@ -24,6 +24,7 @@ import contextlib
 import csv
 import json
 import os
+import shutil
 import tempfile
 import time
 import traceback
@@ -90,6 +91,7 @@ class Grader:
             return
         repaired, structure = repair(submitted, self.release)
         dest = self.work / "submitted" / student / name
+        shutil.rmtree(dest, ignore_errors=True)     # a grader that lives on (a Dask worker) re-grades
         dest.mkdir(parents=True)
         (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
         with _quiet_nbgrader():
@@ -174,13 +176,14 @@ def default_jobs() -> int:
 
 def autograde(root: Path, submissions, name: str, out, timeout: int | None = None,
               jobs: int = 1, progress: bool = False, notebook_timeout: int | None = None,
-              memory_mb: int | None = None) -> list[Grade]:
+              memory_mb: int | None = None, scheduler: str | None = None) -> list[Grade]:
     """Grade every submission; write grades.csv and feedback; return the grades (sorted).
 
     ``timeout``: seconds one cell may run (default: Execute.timeout in nbgrader_config.py).
     ``notebook_timeout``, ``memory_mb``: limits of one notebook (default: the
     SandboxedExecute settings in nbgrader_config.py). ``jobs``: worker processes grading
-    in parallel. ``progress``: show a progress bar.
+    in parallel. ``progress``: show a progress bar. ``scheduler``: a Dask scheduler's
+    address (``tcp://HOST:8786``): grade on that cluster instead (``jobs`` is then unused).
     """
     from tqdm.auto import tqdm
 
@@ -198,7 +201,11 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
         args = (str(root), name, str(scratch), protected, timeout, limits)
         bar = tqdm(total=len(students), desc=f"grading {name}", unit="notebook", disable=not progress)
         grades = []
-        if jobs <= 1:
+        if scheduler:
+            from .cluster import grade_on_cluster
+            grades = grade_on_cluster(scheduler, root, name, students, out, max_score, timeout, limits,
+                                      on_done=lambda grade: bar.update())
+        elif jobs <= 1:
             _start_worker(*args)
             for student, path in students.items():
                 grades.append(_grade_in_worker(student, path, feedback))
