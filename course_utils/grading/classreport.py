@@ -179,3 +179,31 @@ def write_tables(summary: dict, out: Path) -> list[Path]:
             writer.writerows(rows)
         written.append(out / name)
     return written
+
+
+def report(root: Path, assignment: str, runs, out: Path, submissions=(), archive: Path | None = None,
+           similar: bool = True, pairs: int = 20) -> Path:
+    """``course report``: read the records of ``runs``, compare the notebooks of
+    ``submissions`` (folders or zips as ``course autograde`` takes them; later ones win)
+    with compare50 unless ``similar`` is False, and write ``out/report.html``, ``report.json``,
+    the CSV files and ``out/similarity/`` (compare50's views). Returns the page's path."""
+    import tempfile
+
+    from .reportpage import render
+    from .similarity import similarity
+    from .submissions import collect
+
+    summary = summarize(load_records(runs, assignment), assignment)
+    summary["runs"] = [str(r) for r in runs]
+    summary["similarity"] = None
+    if similar and submissions:
+        with tempfile.TemporaryDirectory(prefix="report-") as tmp:
+            notebooks: dict = {}
+            for i, source in enumerate(submissions):
+                notebooks.update(collect(Path(source), assignment, Path(tmp) / str(i)))
+            summary["similarity"] = similarity(root, assignment, notebooks, Path(out) / "similarity",
+                                               archive=archive, pairs=pairs)
+    write_tables(summary, Path(out))
+    page = Path(out) / "report.html"
+    page.write_text(render(summary), encoding="utf-8")
+    return page
