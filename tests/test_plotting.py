@@ -205,9 +205,9 @@ def test_layer_histograms_rejects_non_empty_figure():
 
 def test_plot_histogram_bins_cover_the_range_and_count_every_value():
     from course_utils.plotting import plot_histogram
-    ax = plot_histogram([0, 1, 1, 9, 10], bins=5, value_range=(0, 10), xlabel="score", title="Scores")
+    ax = plot_histogram([0, 1, 1.5, 9, 10], bins=5, value_range=(0, 10), xlabel="score", title="Scores")
     heights = [p.get_height() for p in ax.patches]
-    assert heights == [1, 2, 0, 0, 2]
+    assert heights == [3, 0, 0, 0, 2]          # [0, 2) [2, 4) ... [8, 10]
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("score", "count", "Scores")
 
 
