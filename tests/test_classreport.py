@@ -199,3 +199,9 @@ def test_only_answer_cells_are_compared():
     text = answers(release_of(report_class.NAME))
     assert "def linear_forward" in text and "raise NotImplementedError" in text
     assert "with exercise(" not in text and "check_close" not in text     # no test cell
+
+
+def test_exercises_are_listed_in_notebook_order_whoever_comes_first(tmp_path):
+    run = write_records(tmp_path, record("a", relu()), record("b", linear(), relu()))
+    summary = classreport.summarize(classreport.load_records([run], "01_backprop"), "01_backprop")
+    assert [e["test"] for e in summary["exercises"]] == ["test_linear", "test_relu"]

@@ -119,8 +119,11 @@ def _exercises(records: dict[str, dict]) -> list[dict]:
             checks = ex.get("checks", [])
             summary["kinds"].update({c["kind"] for c in checks if c.get("kind")})
             summary["mistakes"].update({c["mistake"] for c in checks if c.get("mistake")})
+    # notebook order: every graded record lists all test cells in order; the longest one wins
+    longest = max((r["exercises"] for r in records.values()), key=len, default=[])
+    order = {ex["test"]: i for i, ex in enumerate(longest)}
     result = []
-    for s in found.values():
+    for s in sorted(found.values(), key=lambda s: order.get(s["test"], len(order))):
         n = s["submissions"]
         result.append({
             "test": s["test"], "exercise": s["exercise"], "max_points": s["max_points"],
