@@ -27,8 +27,8 @@ from compare50 import _api, _data, _renderer
 from compare50.__main__ import SubmissionFactory
 from compare50._renderer._renderer import _Renderer
 
-VIEWS = ("structure", "text", "exact")   # the first one ranks
-CANDIDATES, MIN_CANDIDATES = 10, 200      # pairs compare50 scores in detail: 10 per pair shown
+VIEWS = ("structure",)   # compare50 passes: the first ranks; each gets a side-by-side view
+CANDIDATES, MIN_CANDIDATES = 3, 50     # pairs measured in detail: 3 per pair shown, at least 50
 
 
 def main(out, pairs, distro, submissions, archive=None):
