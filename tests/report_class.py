@@ -41,7 +41,9 @@ TRUTH = {
     "test_relu": {"multiplied dout by x instead of by the 0/1 mask (x > 0)": 2},     # ivy, jack
     "test_sigmoid": {"used x instead of sigmoid(x) in s * (1 - s)": 1},              # dave
     "test_softmax_ce": {"summed the loss over the batch instead of averaging": 1},   # erin
-    "test_leaky_relu": {"ignored the alpha argument (always 0.01)": 1},              # kim
+    # kim: forward hard-codes 0.01 and caches it, so the backward uses 0.01 too
+    "test_leaky_relu": {"ignored the alpha argument (always 0.01)": 1,                # kim
+                        "used alpha = 0.01 in backward instead of the alpha given to forward": 1},
 }
 # student -> expected status (the rest are graded)
 STATUS = {"nia": "invalid_notebook", "oz": "timeout", "pat": "missing"}

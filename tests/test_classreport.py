@@ -51,7 +51,7 @@ def runs(tmp_path):
                relu("failed", kind="wrong_value", mistake=M2, message="dx: ...")),
         record("dan", linear("error", f={"kind": "exception", "exception": "ValueError",
                                          "message": "linear_forward raised ValueError: shapes"}),
-               relu("not_attempted", kind="not_attempted")),
+               relu("not_attempted", kind="not_attempted", exception="NotImplementedError")),
         record("eve", status="missing", detail="no 01_backprop.ipynb", max_score=5, seconds=0.0),
         record("x", linear(), assignment="02_initialization"),      # another assignment: not read
     )
@@ -96,6 +96,7 @@ def test_a_student_counts_once_per_mistake_and_mistakes_rank_by_count(tmp_path):
 
 
 def test_statuses_attention_exceptions_and_time(runs):
+    # dan's NotImplementedError (relu not attempted) is not an exception to re-teach
     summary = classreport.summarize(classreport.load_records(runs, "01_backprop"), "01_backprop")
     assert summary["status_counts"] == {"graded": 4, "missing": 1, "timeout": 1}
     assert [(a["student"], a["status"]) for a in summary["attention"]] == [("eve", "missing"), ("fay", "timeout")]

@@ -13,7 +13,8 @@ Output (:func:`summarize`): one JSON-ready dict, the data behind ``course report
 - ``exercises``: per autograded test cell: how many submissions it was graded in, the
   outcomes, pass rate, mean points, and the named mistakes ranked by how many students
   made them (a student counts once per mistake and exercise);
-- ``exceptions``: the exceptions students' code raised, grouped by type and message;
+- ``exceptions``: the exceptions students' code raised, grouped by type and message (not
+  the ``NotImplementedError`` of an exercise not attempted);
 - ``attention``: the submissions whose status is not ``graded``, with their detail.
 """
 
@@ -137,12 +138,13 @@ def _exercises(records: dict[str, dict]) -> list[dict]:
 
 
 def _exceptions(records: dict[str, dict]) -> list[dict]:
-    """Exceptions raised by students' code, grouped by type and message, most common first."""
+    """Exceptions raised by students' code, grouped by type and message, most common first;
+    the checks of exercises not attempted (still ``raise NotImplementedError()``) are left out."""
     groups: dict[tuple[str, str], dict] = defaultdict(lambda: {"students": set(), "exercises": set()})
     for student, record in records.items():
         for ex in record["exercises"]:
             for check in ex.get("checks", []):
-                if check.get("exception"):
+                if check.get("exception") and check.get("outcome") != "not_attempted":
                     group = groups[(check["exception"], check.get("message", ""))]
                     group["students"].add(student)
                     group["exercises"].add(ex["exercise"])
