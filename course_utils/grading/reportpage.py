@@ -20,6 +20,7 @@ table { border-collapse: collapse; margin: .5em 0 1.5em; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
 td.num { text-align: right; }
+pre { white-space: pre-wrap; margin: 0; }
 .plots img { max-width: 48%; margin-right: 1%; }
 .note { background: #fff8e1; border-left: 4px solid #f0b400; padding: .5em 1em; }
 .flag { background: #fde2e1; }
