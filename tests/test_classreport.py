@@ -206,3 +206,50 @@ def test_exercises_are_listed_in_notebook_order_whoever_comes_first(tmp_path):
     run = write_records(tmp_path, record("a", relu()), record("b", linear(), relu()))
     summary = classreport.summarize(classreport.load_records([run], "01_backprop"), "01_backprop")
     assert [e["test"] for e in summary["exercises"]] == ["test_linear", "test_relu"]
+
+
+def test_the_same_class_gets_the_same_ranking(the_class, tmp_path):
+    folder, _, result = the_class
+    notebooks = collect(folder / "submissions", report_class.NAME, tmp_path / "scratch")
+    again = similarity(ROOT, report_class.NAME, notebooks, tmp_path / "similarity", pairs=200)
+    assert again["pairs"] == result["pairs"]          # links too: the same match pages
+
+
+def test_past_years_archive_is_compared_with_the_class(the_class, tmp_path):
+    folder, _, _ = the_class
+    archive = tmp_path / "archive"
+    (archive / "past_student").mkdir(parents=True)
+    (archive / "past_student" / f"{report_class.NAME}.ipynb").write_bytes(
+        (folder / "submissions" / "carol" / f"{report_class.NAME}.ipynb").read_bytes())
+    notebooks = collect(folder / "submissions", report_class.NAME, tmp_path / "scratch")
+    result = similarity(ROOT, report_class.NAME, notebooks, tmp_path / "similarity", archive=archive, pairs=200)
+    past = next(p for p in result["pairs"] if _pair(p) == frozenset(("carol", "past_student")))
+    assert past["shared"] == 100 and past["flagged"]
+    assert (past["archive_a"], past["archive_b"]) in {(True, False), (False, True)}
+    assert not any(p["archive_a"] and p["archive_b"] for p in result["pairs"])
+
+
+def test_compare50_missing_or_bad_arguments_are_clear_errors(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_COMPARE50", str(tmp_path / "nowhere" / "python"))
+    with pytest.raises(CourseError, match=r"compare50 is not installed .* run `make setup`, or pass --no-similarity"):
+        similarity(ROOT, report_class.NAME, {}, tmp_path / "out")
+    monkeypatch.delenv("COURSE_COMPARE50")
+    with pytest.raises(CourseError, match="--pairs must be at least 1, got 0"):
+        similarity(ROOT, report_class.NAME, {}, tmp_path / "out", pairs=0)
+
+
+def test_course_report_command_says_what_is_wrong(tmp_path, capsys):
+    from course_utils.cli import main
+    assert main(["report", "--assignment", "01_backprop", "--from", str(tmp_path / "nope")]) == 2
+    assert f"{tmp_path / 'nope'}: no results/ folder" in capsys.readouterr().err
+    assert main(["report", "--assignment", "99_nope", "--from", str(tmp_path)]) == 2
+    assert "unknown assignment '99_nope'" in capsys.readouterr().err
+
+
+def test_course_report_command_writes_the_page_and_the_tables(runs, tmp_path, capsys):
+    from course_utils.cli import main
+    assert main(["report", "--assignment", "01_backprop", "--from", *map(str, runs)]) == 0
+    out = runs[-1] / "report"
+    assert {p.name for p in out.iterdir()} >= {"report.html", "report.json", "mistakes.csv"}
+    said = capsys.readouterr().out
+    assert str(out / "report.html") in said and "similarity not checked: pass --submissions" in said
