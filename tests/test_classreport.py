@@ -253,3 +253,12 @@ def test_course_report_command_writes_the_page_and_the_tables(runs, tmp_path, ca
     assert {p.name for p in out.iterdir()} >= {"report.html", "report.json", "mistakes.csv"}
     said = capsys.readouterr().out
     assert str(out / "report.html") in said and "similarity not checked: pass --submissions" in said
+
+
+def test_fewer_than_two_notebooks_is_an_empty_list_not_an_error(tmp_path):
+    notebooks = {"ann": release_of(report_class.NAME), "bea": None}
+    result = similarity(ROOT, report_class.NAME, notebooks, tmp_path / "similarity")
+    assert (result["pairs"], result["skipped"], result["compared"]) == ([], ["bea"], 1)
+    page = reportpage.render({**classreport.summarize({"ann": record("ann")}, report_class.NAME),
+                              "similarity": result})
+    assert "No pair to show" in page

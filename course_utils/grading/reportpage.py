@@ -138,6 +138,11 @@ def _similarity(similarity) -> str:
                      p["score"], "yes" if p["flagged"] else "",
                      f'<a href="{escape(p["link"])}">side by side</a>'])
         classes.append("flag" if p["flagged"] else "")
+    if not rows:
+        rows_html = "<p>No pair to show: fewer than two readable notebooks.</p>"
+    else:
+        rows_html = _table(["rank", "student", "student", "shared", "a / b", "compare50 score", "flagged", "view"],
+                           rows, "similarity", classes)
     skipped = (f"<p>Not compared (no readable notebook): {escape(', '.join(similarity['skipped']))}.</p>"
                if similarity["skipped"] else "")
     return ("<h2>Similar submissions (compare50)</h2>" + note
@@ -146,8 +151,7 @@ def _similarity(similarity) -> str:
               f"answer code that compare50 marks as matching the other's; pairs with at least "
               f"{similarity['flag_percent']}% are flagged. <i>compare50 score</i>: its ranking "
               f"score (matching fingerprints, names and literals normalised).</p>"
-            + _table(["rank", "student", "student", "shared", "a / b", "compare50 score", "flagged", "view"],
-                     rows, "similarity", classes) + skipped)
+            + rows_html + skipped)
 
 
 def render(summary: dict) -> str:

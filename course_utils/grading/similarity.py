@@ -90,6 +90,7 @@ def similarity(root: Path, assignment: str, notebooks: dict[str, Path | None], o
         tmp = Path(tmp)
         (tmp / "distro").mkdir()
         (tmp / "distro" / "answers.py").write_text(answers(release_path(root, assignment)))
+        (tmp / "submissions").mkdir()
         skipped = write_answers(notebooks, tmp / "submissions")
         command = [str(python), str(DRIVER), str(out), str(pairs), str(tmp / "distro"),
                    str(tmp / "submissions")]
@@ -97,8 +98,8 @@ def similarity(root: Path, assignment: str, notebooks: dict[str, Path | None], o
             past = collect(Path(archive), assignment, tmp / "unzip")
             write_answers(past, tmp / "archive")
             command.append(str(tmp / "archive"))
-        if not (tmp / "submissions").is_dir():
-            raise CourseError("no readable notebook to compare")
+        for stale in [*Path(out).glob("match_*.html"), Path(out) / "index.html", Path(out) / "pairs.json"]:
+            stale.unlink(missing_ok=True)          # from an earlier report into the same folder
         env = {**os.environ, "PYTHONHASHSEED": HASH_SEED}
         proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT)
         if proc.returncode != 0:
