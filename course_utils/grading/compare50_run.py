@@ -28,7 +28,7 @@ from compare50.__main__ import SubmissionFactory
 from compare50._renderer._renderer import _Renderer
 
 VIEWS = ("structure",)   # compare50 passes: the first ranks; each gets a side-by-side view
-CANDIDATES, MIN_CANDIDATES = 3, 50     # pairs measured in detail: 3 per pair shown, at least 50
+CANDIDATES, MIN_CANDIDATES = 2, 40     # pairs measured in detail: 2 per pair shown, at least 40
 
 
 def main(out, pairs, distro, submissions, archive=None):
