@@ -8,12 +8,17 @@ rather than its command line, which asks PyPI for a newer version on every run.
     python compare50_run.py OUT PAIRS DISTRO SUBMISSIONS [ARCHIVE]
 
 DISTRO, SUBMISSIONS/<student>/ and ARCHIVE/<who>/ hold ``answers.py`` files. OUT receives
-compare50's ``index.html`` and ``match_<rank>.html`` (side-by-side views) and
-``pairs.json``: ``[{"rank", "student_a", "student_b", "archive_a", "archive_b", "score",
-"percent_a", "percent_b", "link"}]``, best first. ``score`` is compare50's ranking score
-(its structure pass: the number of matching fingerprints once the distro is removed, with
-names and literals normalised); ``percent_a`` is the share of student a's answer
-characters that compare50 marks as matching student b's (compare50's own percentage).
+compare50's ``index.html`` and ``match_<n>.html`` (side-by-side views) and ``pairs.json``:
+``[{"rank", "student_a", "student_b", "archive_a", "archive_b", "score", "percent_a",
+"percent_b", "link"}]``. ``score`` is compare50's ranking score (its structure pass:
+matching fingerprints once the distro is removed, names and literals normalised);
+``percent_a`` is the share of student a's answer characters that compare50 marks as
+matching student b's (compare50's own percentage, shown in its side-by-side view).
+
+Order: compare50 scores every pair; the ``CANDIDATES * PAIRS`` best by its score are
+compared in detail and ranked by the smaller of the two percentages, then by score (a
+student who wrote one short function shares most of *their* code with anyone who wrote it
+too, but little of a full notebook); the first PAIRS are kept and rendered.
 Run with PYTHONHASHSEED fixed: compare50's output depends on it.
 """
 
