@@ -1,6 +1,7 @@
 """Benchmark every solution notebook: run time, peak memory, autograde time, throughput.
 
     python benchmarks/run.py [--class-size N] [--jobs J] [ASSIGNMENT ...]
+    python benchmarks/run.py --report-only [--class-size N] [ASSIGNMENT]
 
 For each assignment it
 1. executes solutions/NN/NN.ipynb top to bottom in a fresh kernel (as a student would run
@@ -15,6 +16,12 @@ For each assignment it
 Budgets (DEVELOPERS.md): < 60 s and < 1.5 GB per notebook, < 20 s per autograde, a class
 of 200 well under an hour (here: < 30 min).
 Results: a table on stdout and benchmarks/results/latest.json.
+
+``--report-only`` times ``course report`` alone (budget < 30 s for a class of 200 on 2
+cores, similarity included) on a synthetic class of N (default 200) of one assignment
+(default 03_optimizers): each notebook answers each cell in one of several ways (the
+instructor's answer, a variant of tests/variants, or blank), each record has random
+outcomes and named mistakes of the assignment. Results: benchmarks/results/report.json.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import sys
 import tempfile
 import time
@@ -37,6 +45,7 @@ from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
 from course_utils.course import assignments, release_path, source_path  # noqa: E402
 from course_utils.grading.autograde import autograde  # noqa: E402
 
+REPORT_BUDGET_S = 30.0
 BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0}
 PEAK_CELL = ("import resource as _r; "
              "print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
@@ -96,12 +105,92 @@ def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict]:
     return seconds, counts
 
 
+def synthetic_report_class(name: str, size: int, folder: Path) -> None:
+    """``size`` notebooks in ``folder/submissions`` and their records in ``folder/grades``."""
+    import importlib
+    import random
+    import re
+
+    from course_utils.cells import exercises, is_solution_cell
+    from tests.conftest import variants_module
+    from tests.harness import splice
+    from tests.report_class import check, exercise, record, write_records
+
+    rng = random.Random(0)
+    source = read_notebook(source_path(ROOT, name))
+    release = read_notebook(release_path(ROOT, name))
+    solved = fill_in(release, source)
+    variants = [v for v in importlib.import_module(variants_module(name)).variants if v.source]
+    answers = [i for i, c in enumerate(release.cells) if is_solution_cell(c) and c.cell_type == "code"]
+    tests = exercises(source)
+    mistakes = {ex.grade_id: re.findall(r'mistakes=\{\s*"([^"]+)"', source.cells[ex.test_index].source)
+                for ex in tests}
+    records = []
+    for n in range(size):
+        student = f"s{n:03d}"
+        nb = copy.deepcopy(release)
+        for i in answers:
+            if rng.random() < 0.8:
+                nb.cells[i] = copy.deepcopy(solved.cells[i])
+        for v in rng.sample(variants, k=min(len(variants), 4)):
+            try:
+                splice(nb, v)
+            except (KeyError, SyntaxError, StopIteration):
+                pass
+        (folder / "submissions" / student).mkdir(parents=True)
+        nbformat.write(nb, folder / "submissions" / student / f"{name}.ipynb")
+        graded = []
+        for ex in tests:
+            outcome = rng.choice(["passed", "passed", "failed", "not_attempted"])
+            named = mistakes[ex.grade_id] if outcome == "failed" else []
+            graded.append(exercise(ex.grade_id, ex.title, check(ex.title, outcome, ex.points, ex.points,
+                                                                  mistake=rng.choice(named) if named else None)))
+        records.append(record(student, *graded, seconds=rng.uniform(3, 9), assignment=name))
+    write_records(folder / "grades", *records)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (compare50 and its workers)."""
+    import resource
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def report_only(name: str, size: int) -> int:
+    """Time ``course report`` (similarity included) on a synthetic class; print the number."""
+    from course_utils.grading.classreport import report
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        tmp = Path(tmp)
+        synthetic_report_class(name, size, tmp)
+        start, cpu_start = time.perf_counter(), _cpu_seconds()
+        page = report(ROOT, name, [tmp / "grades"], tmp / "out", submissions=[tmp / "submissions"])
+        seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
+        size_kb = page.stat().st_size / 1024
+    load = os.getloadavg()[0]
+    print(f"course report, {name}, class of {size} (similarity included): {seconds:.1f} s "
+          f"(budget {REPORT_BUDGET_S:g} s; {cpu:.1f} s of CPU; load average {load:.1f} on {os.cpu_count()} cores); "
+          f"report.html {size_kb:.0f} kB")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps({"assignment": name, "class_size": size, "load_average": load,
+                                                 "report_s": round(seconds, 1), "cpu_s": round(cpu, 1),
+                                                 "html_kb": round(size_kb)}))
+    return 1 if seconds > REPORT_BUDGET_S else 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*")
-    parser.add_argument("--class-size", type=int, default=12, help="generated submissions per assignment (0: skip)")
+    parser.add_argument("--class-size", type=int, default=None,
+                        help="generated submissions per assignment (0: skip; default 12, or 200 with --report-only)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel grading jobs for the class")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only time `course report` on a synthetic class (default 200 of 03_optimizers)")
     args = parser.parse_args(argv)
+    if args.report_only:
+        return report_only((args.assignments or ["03_optimizers"])[0], args.class_size or 200)
+    args.class_size = 12 if args.class_size is None else args.class_size
     names = args.assignments or assignments(ROOT)
     rows = []
     for name in names:

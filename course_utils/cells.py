@@ -128,6 +128,44 @@ def exercise_names(source: str) -> list[str]:
     return list(dict.fromkeys(name for _, name in EXERCISE_RE.findall(source)))
 
 
+WEIGHTS = {"core": 6, "hidden": 2, "raises": 1, "question": 1}
+_TAGS_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+def block_parts(name: str) -> tuple[str, set[str]]:
+    """``"adam (raises, hidden)"`` -> ``("adam", {"raises", "hidden"})``."""
+    match = _TAGS_RE.search(name)
+    if not match:
+        return name, set()
+    return name[:match.start()], {tag.strip() for tag in match.group(1).split(",") if tag.strip()}
+
+
+def block_weight(kind: str, name: str) -> int:
+    """The weight of one ``with exercise(name)`` / ``with question(name)`` block in its
+    test cell's points (see :data:`WEIGHTS`): a question 1; a block tagged ``(raises)``
+    (a documented ``Raises:`` clause) 1; ``(hidden)`` 2; the core, visible block 6."""
+    tags = block_parts(name)[1]
+    if kind == "question":
+        return WEIGHTS["question"]
+    if "raises" in tags:
+        return WEIGHTS["raises"]
+    return WEIGHTS["hidden"] if "hidden" in tags else WEIGHTS["core"]
+
+
+def block_weights(source: str) -> list[tuple[str, float]]:
+    """``(block name, weight)`` of every ``exercise(...)`` / ``question(...)`` block of a
+    test cell, in order; a cell's points are split between its blocks in proportion."""
+    return [(name, float(block_weight(kind, name))) for kind, name in EXERCISE_RE.findall(source)]
+
+
+def block_points(source: str, points: float) -> list[tuple[str, float]]:
+    """``(block name, points)``: the cell's ``points`` split between its blocks by weight
+    (empty for a cell without blocks: nbgrader grades it all or nothing)."""
+    weights = block_weights(source)
+    total = sum(w for _, w in weights)
+    return [(name, points * w / total) for name, w in weights] if total else []
+
+
 def is_format_only(source: str) -> bool:
     """True for the test cell of a multiple-choice question: every block it runs outside
     the hidden tests is a ``question(...)``, whose visible checks see only the format."""

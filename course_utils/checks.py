@@ -46,8 +46,26 @@ __all__ = [
 ]
 
 
+KINDS = ("wrong_value", "wrong_shape", "exception", "not_attempted", "other")
+
+
 class CheckFailure(AssertionError):
-    """A failed check. Jupyter renders it as its message only (no traceback)."""
+    """A failed check. Jupyter renders it as its message only (no traceback).
+
+    Besides the message, for the grader's records (never parsed from the message):
+    ``kind`` (one of :data:`KINDS`), ``mistake`` (the named mistake that
+    ``check_close(..., mistakes=...)`` recognised, else None) and ``exception`` (the
+    type name of what the student's code raised, else None).
+    """
+
+    def __init__(self, message: str = "", *, kind: str = "other", mistake: str | None = None,
+                 exception: str | None = None):
+        super().__init__(message)
+        self.kind, self.mistake, self.exception = kind, mistake, exception
+
+    def with_message(self, message: str) -> CheckFailure:
+        """The same failure (same type and attributes) with another message."""
+        return type(self)(message, kind=self.kind, mistake=self.mistake, exception=self.exception)
 
     def _render_traceback_(self):  # IPython hook: the lines shown for this exception
         red, reset = "\x1b[0;31m", "\x1b[0m"
@@ -57,6 +75,10 @@ class CheckFailure(AssertionError):
 
 class NotAttempted(CheckFailure):
     """The exercise still raises ``NotImplementedError`` (or its answer is undefined)."""
+
+    def __init__(self, message: str = "", *, kind: str = "not_attempted", mistake: str | None = None,
+                 exception: str | None = None):
+        super().__init__(message, kind=kind, mistake=mistake, exception=exception)
 
 
 # --------------------------------------------------------------------------- exercise
@@ -97,21 +119,22 @@ class _Reported:
         if isinstance(err, CheckFailure):
             msg = str(err)
             prefix = f"{name}: "
-            raise type(err)(msg if msg.startswith(prefix) else prefix + msg) from None
+            raise err.with_message(msg if msg.startswith(prefix) else prefix + msg) from None
         if isinstance(err, NotImplementedError):
             raise NotAttempted(
                 f"{name}: not attempted yet -- it still raises NotImplementedError. "
-                "Replace the `raise NotImplementedError()` line with your code."
-            ) from None
+                "Replace the `raise NotImplementedError()` line with your code.",
+                exception="NotImplementedError") from None
         if isinstance(err, NameError):
-            raise NotAttempted(
+            failure = NotAttempted(
                 f"{name}: {err}. Run the cell that defines it first (and make sure the "
-                "exercise is filled in)."
-            ) from None
+                "exercise is filled in).", exception="NameError")
+            failure.missing_name = getattr(err, "name", None)
+            raise failure from None
         if isinstance(err, Exception):   # the student's code crashed inside the test
             raise CheckFailure(
                 f"{name}: calling your code raised {type(err).__name__}: {err}"
-                f"{_location(err, self.caller)}"
+                f"{_location(err, self.caller)}", kind="exception", exception=type(err).__name__
             ) from None
         return False                     # KeyboardInterrupt, SystemExit: not ours to rename
 
@@ -196,16 +219,17 @@ def _ranges(one: str, many: str, values: np.ndarray) -> str:
 
 def _as_array(name: str, value) -> np.ndarray:
     if value is None:
-        raise CheckFailure(f"{name} is None -- did you forget a `return`?")
+        raise CheckFailure(f"{name} is None -- did you forget a `return`?", kind="wrong_value")
     if isinstance(value, tuple) and len(value) > 0:
         raise CheckFailure(
             f"{name} is a tuple of {len(value)} items, expected an array. Did you return "
-            "(value, cache) where only the value belongs, or unpack one level too few?")
+            "(value, cache) where only the value belongs, or unpack one level too few?", kind="wrong_shape")
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise CheckFailure(
-            f"{name} should be a number or a NumPy array, got {type(value).__name__}") from None
+            f"{name} should be a number or a NumPy array, got {type(value).__name__}",
+            kind="wrong_value") from None
     return arr
 
 
@@ -213,12 +237,18 @@ def _close(a, b, rtol, atol) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
-def _known_mistake(got, expected, mistakes, rtol, atol) -> str | None:
-    """The name of the mistake that explains ``got``, if any."""
+def _known_mistake(got, expected, mistakes, rtol, atol) -> tuple[str | None, str | None]:
+    """``(sentence, name)``: the sentence that explains ``got``, if any, and the name of
+    the mistake from ``mistakes`` when it is one of those (None for the generic ones)."""
     for description, wrong in (mistakes or {}).items():
         wrong = np.asarray(wrong, dtype=np.float64)
         if _close(got, wrong, rtol, atol):
-            return f"This is exactly what you get if you {description}."
+            return f"This is exactly what you get if you {description}.", description
+    return _generic_mistake(got, expected, rtol, atol), None
+
+
+def _generic_mistake(got, expected, rtol, atol) -> str | None:
+    """A sign flip or a constant factor, described, or None."""
     if _close(got, -expected, rtol, atol) and np.any(np.abs(expected) > atol):
         return "The sign is flipped."
     nonzero = np.abs(expected) > 1e-12
@@ -265,7 +295,7 @@ def check_shape(name: str, got, expected_shape: tuple) -> None:
         msg += " You returned a single number: did you sum over all axes?"
     elif len(arr.shape) == len(expected_shape) - 1:
         msg += " One dimension is missing: did you sum or average over the wrong axis?"
-    raise CheckFailure(msg)
+    raise CheckFailure(msg, kind="wrong_shape")
 
 
 def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-8,
@@ -293,7 +323,8 @@ def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1
     if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
         where = _describe_positions(~np.isfinite(got))
         raise CheckFailure(
-            f"{name} contains NaN or inf{' ' + where if where else ''}. {_non_finite_causes(got)}{suffix}")
+            f"{name} contains NaN or inf{' ' + where if where else ''}. {_non_finite_causes(got)}{suffix}",
+            kind="wrong_value")
     bad = ~np.isclose(got, expected, rtol=rtol, atol=atol)
     if not np.any(bad):
         return
@@ -308,10 +339,10 @@ def check_close(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1
                f"{_describe_positions(bad)}.\n"
                f"  At index {first}: expected {want}, got {have}"
                f" (largest absolute error {err:.3g}).")
-    known = _known_mistake(got, expected, mistakes, rtol, atol)
+    known, named = _known_mistake(got, expected, mistakes, rtol, atol)
     if known:
         msg += "\n  " + known
-    raise CheckFailure(msg + suffix)
+    raise CheckFailure(msg + suffix, kind="wrong_value", mistake=named)
 
 
 def check_equal(name: str, got, expected, hint: str | None = None) -> None:
@@ -333,7 +364,7 @@ def check_equal(name: str, got, expected, hint: str | None = None) -> None:
         same = type(got) is type(expected) and bool(expected == got)
     if not same:
         suffix = f"\n  Hint: {hint}" if hint else ""
-        raise CheckFailure(f"{name}: expected {expected!r}, got {got!r}.{suffix}")
+        raise CheckFailure(f"{name}: expected {expected!r}, got {got!r}.{suffix}", kind="wrong_value")
 
 
 def check_returns(name: str, result, n: int, what: str) -> tuple:
@@ -344,20 +375,20 @@ def check_returns(name: str, result, n: int, what: str) -> tuple:
     if not isinstance(result, tuple) or len(result) != n:
         got = (f"a tuple of {len(result)} items" if isinstance(result, tuple)
                else type(result).__name__)
-        raise CheckFailure(f"{name} must return {what} ({n} items), got {got}.")
+        raise CheckFailure(f"{name} must return {what} ({n} items), got {got}.", kind="wrong_shape")
     return result
 
 
 def check_keys(name: str, got, expected_keys) -> None:
     """Check that a dict has exactly the expected keys."""
     if not isinstance(got, Mapping):
-        raise CheckFailure(f"{name} must be a dict, got {type(got).__name__}.")
+        raise CheckFailure(f"{name} must be a dict, got {type(got).__name__}.", kind="wrong_shape")
     missing = sorted(set(expected_keys) - set(got))
     extra = sorted(set(got) - set(expected_keys))
     if missing or extra:
         raise CheckFailure(
             f"{name} has the wrong keys: missing {missing}, unexpected {extra}. "
-            f"Expected exactly {sorted(expected_keys)}.")
+            f"Expected exactly {sorted(expected_keys)}.", kind="wrong_shape")
 
 
 def check_unchanged(name: str, before: np.ndarray, after: np.ndarray) -> None:
@@ -365,7 +396,8 @@ def check_unchanged(name: str, before: np.ndarray, after: np.ndarray) -> None:
     if not np.array_equal(before, after, equal_nan=True):
         raise CheckFailure(
             f"your function modified its input {name} in place. Work on a copy "
-            f"(e.g. `{name}.copy()` or `np.maximum`, `np.where`) instead of assigning into it.")
+            f"(e.g. `{name}.copy()` or `np.maximum`, `np.where`) instead of assigning into it.",
+            kind="wrong_value")
 
 
 def check_raises(what: str, call, exception=ValueError, *, message_contains: str | None = None,
@@ -409,15 +441,16 @@ def check_raises(what: str, call, exception=ValueError, *, message_contains: str
         if message_contains is not None and message_contains not in str(err):
             raise CheckFailure(
                 f"{what} raised {type(err).__name__}({str(err)!r}), whose message does not mention "
-                f"{message_contains!r}.{suffix}") from None
+                f"{message_contains!r}.{suffix}", kind="exception", exception=type(err).__name__) from None
         return err
     except (CheckFailure, NotImplementedError, NameError):
         raise
     except Exception as err:  # noqa: BLE001 -- any other exception is the wrong one
         raised = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
         raise CheckFailure(
-            f"{what} raised {raised} instead of {expected}.{_location(err, caller)}{suffix}") from None
-    raise CheckFailure(f"{what} did not raise {expected} (it returned normally).{suffix}")
+            f"{what} raised {raised} instead of {expected}.{_location(err, caller)}{suffix}",
+            kind="exception", exception=type(err).__name__) from None
+    raise CheckFailure(f"{what} did not raise {expected} (it returned normally).{suffix}", kind="other")
 
 
 # --------------------------------------------------------------------------- isolation
@@ -432,7 +465,7 @@ def substituted(func, **replacements):
     ``linear_backward`` only, not those of every function built on it.
     """
     if not callable(func) or not hasattr(func, "__globals__"):
-        raise CheckFailure(f"expected a Python function, got {type(func).__name__}.")
+        raise CheckFailure(f"expected a Python function, got {type(func).__name__}.", kind="wrong_value")
     namespace = func.__globals__
     missing = object()
     saved = {key: namespace.get(key, missing) for key in replacements}

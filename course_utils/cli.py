@@ -4,6 +4,7 @@
     course check NOTEBOOK                run a notebook's tests, report each exercise
     course progress [FOLDER]             every exercise of the course: passed, failed, not attempted
     course autograde SUBMISSIONS --assignment NAME --out DIR
+    course report --assignment NAME [--from DIR ...] [--submissions PATH ...] [--out DIR]
 """
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ def _autograde(args) -> int:
     return 1 if attention else 0
 
 
+def _report(args) -> int:
+    from .grading.classreport import report
+    root = find_root(args.root)
+    runs = [Path(r) for r in args.runs]
+    out = Path(args.out) if args.out else runs[-1] / "report"
+    page = report(root, check_assignment(root, args.assignment), runs, out,
+                  submissions=args.submissions or [], archive=args.archive,
+                  similar=not args.no_similarity, pairs=args.pairs)
+    print(f"class report: {page}  (data: report.json and *.csv beside it)")
+    if not args.no_similarity and not args.submissions:
+        print("similarity not checked: pass --submissions (what you gave course autograde)")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -98,6 +113,23 @@ def main(argv=None) -> int:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--root", help="the course folder (default: found from here)")
     p.set_defaults(run=_autograde)
+
+    p = sub.add_parser("report", help="after grading: what the class got wrong, and which submissions "
+                                      "are similar (one HTML page, plus JSON and CSV)")
+    p.add_argument("--assignment", required=True, help="assignment name, e.g. 03_optimizers")
+    p.add_argument("--from", dest="runs", nargs="+", default=["grades"], metavar="DIR",
+                   help="the --out folders of `course autograde` runs, oldest first: a later record "
+                        "of a student replaces an earlier one (default: grades)")
+    p.add_argument("--submissions", nargs="+", metavar="PATH",
+                   help="the students' notebooks (folders or zips, as given to course autograde), "
+                        "for the similarity check")
+    p.add_argument("--archive", type=Path, help="past submissions to compare with (same layouts)")
+    p.add_argument("--out", help="folder for report.html, report.json and the CSV files "
+                                 "(default: the last --from folder's report/)")
+    p.add_argument("--no-similarity", action="store_true", help="skip the compare50 similarity check")
+    p.add_argument("--pairs", type=int, default=20, help="most similar pairs to list (default 20)")
+    p.add_argument("--root", help="the course folder (default: found from here)")
+    p.set_defaults(run=_report)
 
     args = parser.parse_args(argv)
     try:

@@ -20,6 +20,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from course_utils import cells
+from course_utils.grading import blocks
 from tests.conftest import release_of, source_of
 
 # ----------------------------------------------------------------------- variants
@@ -95,6 +96,12 @@ class Outcome:
     points: float
     passed: bool
     message: str = ""
+    checks: list = field(default_factory=list)    # blocks.Check per block, with its points
+    score: float = 0.0                              # the partial score, as the grader gives it
+
+    @property
+    def failed_blocks(self) -> set[str]:
+        return {c.block for c in self.checks if c.outcome != "passed"}
 
 
 class NotebookTests:
@@ -129,12 +136,7 @@ class NotebookTests:
                     exec(compile(variant.source, "<variant>", "exec"), namespace)
             outcomes = {}
             for grade_id, names, points, src in self.tests:
-                try:
-                    exec(compile(src, f"<test cell {grade_id}>", "exec"), namespace)
-                    outcomes[grade_id] = Outcome(grade_id, names, points, True)
-                except Exception as err:  # noqa: BLE001 -- a failing test cell loses its points
-                    outcomes[grade_id] = Outcome(grade_id, names, points, False,
-                                                 f"{type(err).__name__}: {err}")
+                outcomes[grade_id] = _run_cell(grade_id, names, points, src, namespace)
         return outcomes
 
     def cells_of(self, target: str) -> set[str]:
@@ -145,5 +147,56 @@ class NotebookTests:
         return found
 
 
+def _run_cell(grade_id, names, points, src, namespace) -> Outcome:
+    """Run one test cell block by block, as the grader's runner does (blocks.py)."""
+    found, failures = [], []
+    err = blocks.run_steps(blocks.split(src, f"<test cell {grade_id}>"), namespace, found, failures)
+    why = None if err is None else ("other", f"{type(err).__name__}: {err}")
+    checks = blocks.complete(src, [c.to_dict() for c in found], points, why)
+    errors = failures + ([err] if err is not None else [])
+    message = " ".join(f"{type(e).__name__}: {e}" for e in errors)
+    return Outcome(grade_id, names, points, not errors, message, checks, blocks.score(checks))
+
+
 def score(outcomes: dict[str, Outcome]) -> float:
-    return sum(o.points for o in outcomes.values() if o.passed)
+    """The assignment's score with partial credit, as the grader computes it."""
+    return sum(o.score for o in outcomes.values())
+
+
+# ----------------------------------------------------------------------- submissions
+
+def splice(nb, variant: Variant) -> None:
+    """Write ``variant`` into notebook ``nb`` (nbformat) the way a student would: each
+    function it defines replaces the function of that name in the solution cell holding
+    it (appended to the cell that defines its first function if new); answer values are
+    assigned at the end of the solution cell that defines them."""
+    import ast
+
+    solution = [c for c in nb.cells if cells.is_solution_cell(c) and c.cell_type == "code"]
+
+    def defined(cell):
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            return {}
+        return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+    if variant.values:
+        for name, value in variant.values.items():
+            home = next(c for c in solution if f"{name} =" in c.source)
+            home.source += f"\n{name} = {value!r}\n"
+    functions = ast.parse(variant.source).body
+    home = None
+    for fn in functions:
+        text = ast.get_source_segment(variant.source, fn)
+        cell = next((c for c in solution if fn.name in defined(c)), home)
+        if cell is None:
+            raise KeyError(f"no solution cell defines {fn.name}")
+        home = cell
+        old = defined(cell).get(fn.name)
+        if old is None:
+            cell.source += "\n\n" + text + "\n"
+            continue
+        lines = cell.source.splitlines()
+        start = min([old.lineno] + [d.lineno for d in old.decorator_list]) - 1
+        cell.source = "\n".join(lines[:start] + text.splitlines() + lines[old.end_lineno:]) + "\n"

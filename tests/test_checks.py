@@ -279,3 +279,45 @@ def test_clear_substitutes_forgets_every_active_substitute():
     assert active_substitutes() == ()
     block.__exit__(None, None, None)  # a late exit still restores the names, without an error
     assert composite() == "student" and active_substitutes() == ()
+
+
+# ------------------------------------------------------------ structured results (issue 15)
+
+def _failure(call) -> CheckFailure:
+    with pytest.raises(CheckFailure) as info:
+        call()
+    return info.value
+
+
+def test_a_failure_carries_its_kind_and_the_named_mistake():
+    x = np.arange(6.0).reshape(2, 3)
+    named = _failure(lambda: check_close("out", x, x + 1, mistakes={"forgot the bias": x}))
+    assert (named.kind, named.mistake, named.exception) == ("wrong_value", "forgot the bias", None)
+    generic = _failure(lambda: check_close("out", -(x + 1), x + 1, mistakes={"forgot the bias": x}))
+    assert (generic.kind, generic.mistake) == ("wrong_value", None)      # a sign flip is not a named mistake
+    assert _failure(lambda: check_close("out", x.T, x)).kind == "wrong_shape"
+    assert _failure(lambda: check_returns("f", 1.0, 2, "(out, cache)")).kind == "wrong_shape"
+    assert _failure(lambda: check_equal("n", 2, 3)).kind == "wrong_value"
+
+
+def test_exercise_keeps_the_attributes_and_classifies_what_the_student_code_raised():
+    x = np.zeros(3)
+
+    def block(body):
+        def run():
+            with exercise("f", quiet=True):
+                body()
+        return _failure(run)
+
+    kept = block(lambda: check_close("out", x, x + 1, mistakes={"forgot the bias": x}))
+    assert (kept.kind, kept.mistake) == ("wrong_value", "forgot the bias") and str(kept).startswith("f: ")
+    crashed = block(lambda: 1 / 0)
+    assert (crashed.kind, crashed.exception) == ("exception", "ZeroDivisionError")
+
+    def not_done():
+        raise NotImplementedError()
+    todo = block(not_done)
+    assert isinstance(todo, NotAttempted) and (todo.kind, todo.exception) == ("not_attempted", "NotImplementedError")
+    wrong_error = _failure(lambda: check_raises("f(-1)", lambda: [][1]))
+    assert (wrong_error.kind, wrong_error.exception) == ("exception", "IndexError")
+    assert _failure(lambda: check_raises("f(-1)", lambda: None)).kind == "other"

@@ -2,7 +2,8 @@
 
 Input: ``SUBMISSIONS/<student>/<assignment>.ipynb``, ``SUBMISSIONS/<student>.ipynb``, or a
 zip of either (see submissions.py). Output: ``OUT/grades.csv``
-(``student,assignment,score,max_score,status,detail``) and ``OUT/feedback/<student>.html``.
+(``student,assignment,score,max_score,status,detail``), ``OUT/feedback/<student>.html`` and
+``OUT/results/<student>.json`` (:meth:`Grade.results_record`: each check's outcome).
 
 For each submission:
 
@@ -32,8 +33,9 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from ..cells import NotebookError, exercises, read_notebook, written_answers
+from ..cells import NotebookError, block_parts, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
+from .blocks import outcome
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
 from .sandboxed_execute import use_sandbox
@@ -103,6 +105,7 @@ class Grader:
         report = RunReport.from_json(report_path.read_text())
         scores = self._scores(student)
         grade.score = sum(scores.values())
+        grade.exercises = self._records(report, scores)
         grade.status, grade.detail = report.verdict(structure)
         if grade.status is Status.GRADED and self.manual_points:
             grade.detail = f"{self.manual_points:g} point(s) of written answers to grade by hand"
@@ -115,6 +118,19 @@ class Grader:
                                            for ex in self.exercises], self.manual_points)
             at = page.find(">", page.find("<body")) + 1
             (feedback_dir / f"{student}.html").write_text(page[:at] + summary + page[at:], encoding="utf-8")
+
+    def _records(self, report: RunReport, scores: dict[str, float]) -> list[dict]:
+        """Per test cell: its score (nbgrader's), outcome and checks (the run's)."""
+        records = []
+        for ex in self.exercises:
+            test = report.tests.get(ex.grade_id) or {"checks": [], "crashed": True}
+            checks = test["checks"]
+            records.append({
+                "test": ex.grade_id, "exercise": block_parts(ex.names[0])[0] if ex.names else ex.grade_id,
+                "points": scores.get(ex.grade_id, 0.0), "max_points": ex.points,
+                "outcome": outcome([c["outcome"] for c in checks], test["crashed"]),
+                "checks": checks})
+        return records
 
     def _scores(self, student: str) -> dict[str, float]:
         """grade_id -> autograded score of each test cell."""
@@ -223,7 +239,15 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
         bar.close()
     grades.sort(key=lambda g: g.student)
     write_grades(out / "grades.csv", grades)
+    write_results(out / "results", grades)
     return grades
+
+
+def write_results(folder: Path, grades: list[Grade]) -> None:
+    """``<student>.json`` per grade (:meth:`Grade.results_record`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for grade in grades:
+        (folder / f"{grade.student}.json").write_text(json.dumps(grade.results_record(), indent=1))
 
 
 def write_grades(path: Path, grades: list[Grade]) -> None:

@@ -90,6 +90,10 @@ class RunReport:
     cell_timeouts: list[int] = field(default_factory=list)   # cells stopped by the time limit
     out_of_memory: list[int] = field(default_factory=list)   # cells that raised MemoryError
     crashed_cells: list[int] = field(default_factory=list)   # cells that killed the process
+    # test grade_id -> {"checks": [blocks.Check fields, with points], "points", "max_points",
+    #                   "crashed": the cell stopped outside a block, timed out or did not run,
+    #                   "tampered": the guards' findings in that cell}
+    tests: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -142,8 +146,19 @@ class Grade:
     status: Status
     detail: str = ""
     seconds: float = 0.0      # time spent grading this notebook
+    exercises: list[dict] = field(default_factory=list)   # per test cell, see results_record
 
     COLUMNS = ("student", "assignment", "score", "max_score", "status", "detail")
+    RESULTS_VERSION = 1
+
+    def results_record(self) -> dict:
+        """The machine-readable record of this grade (``OUT/results/<student>.json``):
+        status, scores, time, and per test cell its blocks' outcomes, points, the kind of
+        failure, the named mistake and the exception, as the checks recorded them."""
+        return {"version": self.RESULTS_VERSION, "student": self.student, "assignment": self.assignment,
+                "status": str(self.status), "detail": self.detail, "score": self.score,
+                "max_score": self.max_score, "seconds": round(self.seconds, 3),
+                "exercises": self.exercises}
 
     def row(self) -> list[str]:
         return [self.student, self.assignment, f"{self.score:g}", f"{self.max_score:g}",

@@ -26,7 +26,8 @@ How the tests are kept honest (see guard.py for the mechanisms):
 A job cell with ``"skip": reason`` is not run (it stopped the process in an earlier run).
 
 Events: ``{"event": "started"}`` once the set-up is done, then ``{"event": "cell", "index",
-"kind", "output", "error", "findings"}`` per cell (``"passed"`` too for a test), then
+"kind", "output", "error", "findings"}`` per cell (``"passed"`` too for a test, and
+``"checks"``: each block's outcome, see blocks.py -- every block runs), then
 ``{"event": "done"}``. ``error`` is ``None`` or
 ``{"ename", "evalue", "traceback": [lines]}``; a test's traceback is only the failure
 message, never the test's code.
@@ -93,7 +94,7 @@ class Runner:
 
         from .. import checks
         from ..cells import exercise_names
-        from . import guard
+        from . import blocks, guard
 
         config = Config()
         config.HistoryManager.enabled = False
@@ -114,6 +115,7 @@ class Runner:
         # Aliases taken now, before student code runs: a student's patch of checks, cells or
         # guard cannot change what the runner calls (keep them when tidying up).
         self.clear_substitutes = checks.clear_substitutes
+        self.split_blocks, self.run_steps = blocks.split, blocks.run_steps
         self.exercise_names, self.borrowed_answer = exercise_names, guard.borrowed_answer
         self.state = guard.StateGuard()
         self.shell_hooks = guard.ShellHooks(self.shell)
@@ -220,27 +222,34 @@ class Runner:
         self._set_profile(None)
         self.state.restore()                       # the student's cells were checked already
         self.clear_substitutes()
-        code = compile(cell["source"], f"<test cell {cell['grade_id']}>", "exec")
+        steps = self.split_blocks(cell["source"], f"<test cell {cell['grade_id']}>")
         if not cell.get("torch_allowed"):
-            self.torch.start(code)
+            self.torch.start(compile("", "<no code>", "exec"))
+            for step in steps:
+                self.torch.trust(step.code)
         namespace, answers, whole_cell = self._test_namespace(cell)
         before = dict(namespace)
+        checks, failures = [], []      # every block runs; each failure is recorded
 
         def run():
             if whole_cell:
                 self.torch.on()
             try:
-                exec(code, namespace)
+                return self.run_steps(steps, namespace, checks, failures)
             except CellTimeout:
                 raise
             except BaseException as err:  # noqa: BLE001 -- any failure fails the test
                 return err
             finally:
                 self.torch.off()
-            return None
 
         output, err = self._timed(run)
-        error = self._timeout_error() if err is CellTimeout else None if err is None else _test_error(err)
+        if err is CellTimeout:
+            error = self._timeout_error()
+        elif err is None and not failures:
+            error = None
+        else:
+            error = _test_error(failures + ([err] if err is not None else []))
         # What the test defined stays visible to later cells, as in Jupyter (not the answers).
         self.shell.user_ns.update({k: v for k, v in namespace.items()
                                    if k not in answers and (k not in before or before[k] is not v)})
@@ -250,7 +259,8 @@ class Runner:
                                [f"{CellErrorName.TAMPERING}: these tests do not count, because "
                                 + "; ".join(findings) + "."])
         self._close_figures()
-        return {"output": output, "error": error, "findings": findings, "passed": error is None}
+        return {"output": output, "error": error, "findings": findings, "passed": error is None,
+                "checks": [check.to_dict() for check in checks]}
 
     def run(self):
         self.start()
@@ -266,11 +276,15 @@ class Runner:
         self.emit({"event": "done", "refused": list(self.attempts)})
 
 
-def _test_error(err: BaseException) -> dict:
-    """A failed test's error: a check failure's own message lines, else one line."""
-    render = getattr(err, "_render_traceback_", None)
-    lines = render() if callable(render) and isinstance(err, AssertionError) else None
-    return cell_error(type(err).__name__, str(err), lines)
+def _test_error(errors: list[BaseException]) -> dict:
+    """A failed test's error, with every failure of the cell: a check failure's own
+    message lines, anything else one line each. Named after the first failure."""
+    lines = []
+    for err in errors:
+        render = getattr(err, "_render_traceback_", None)
+        lines += render() if callable(render) and isinstance(err, AssertionError) else \
+            [f"{type(err).__name__}: {err}"]
+    return cell_error(type(errors[0]).__name__, "\n".join(str(err) for err in errors), lines)
 
 
 def main() -> int:

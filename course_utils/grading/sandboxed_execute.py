@@ -24,6 +24,7 @@ from traitlets import Integer, List, Unicode
 
 from .. import cells
 from ..course import source_path
+from . import blocks
 from .contracts import CellErrorName, RunReport, cell_error
 from .sandbox import Limits, run_sandboxed
 
@@ -109,7 +110,7 @@ def apply_events(nb, job: dict, result) -> RunReport:
             forged = "the grader's result stream was tampered with (events out of order or repeated)"
             break
         by_index[event["index"]] = event
-    findings = []
+    findings, tests = [], {}
     for job_cell in job["cells"]:
         cell = nb.cells[job_cell["index"]]
         cell.outputs = []
@@ -119,11 +120,17 @@ def apply_events(nb, job: dict, result) -> RunReport:
                 reason = result.problem or forged or "the notebook stopped before this cell"
                 cell.outputs.append(new_output("error", **cell_error(
                     CellErrorName.NOT_RUN, reason, [f"{CellErrorName.NOT_RUN}: these tests did not run: {reason}"])))
+                tests[job_cell["grade_id"]] = _test_record(cell, {}, ("other", reason))
             continue
         text = str(event.get("output", ""))
         if text:
             cell.outputs.append(new_output("stream", name="stdout", text=text))
         error = event.get("error")
+        if job_cell["kind"] == "test":
+            record = _test_record(cell, event, _why_not_run(error))
+            tests[job_cell["grade_id"]] = record
+            if error and record["checks"] and not record["tampered"]:
+                _partial_credit(cell, record)       # before the error: nbgrader reads outputs in order
         if error:
             cell.outputs.append(new_output("error", **cell_error(
                 error.get("ename", "Error"), error.get("evalue", ""), list(error.get("traceback", [])))))
@@ -140,7 +147,43 @@ def apply_events(nb, job: dict, result) -> RunReport:
                      refused=list(done.get("refused", [])) if done else [], forged=forged,
                      timed_out=result.timed_out, problem=result.problem,
                      cell_timeouts=failed_with(CellErrorName.TIMEOUT),
-                     out_of_memory=failed_with(CellErrorName.OUT_OF_MEMORY))
+                     out_of_memory=failed_with(CellErrorName.OUT_OF_MEMORY), tests=tests)
+
+
+def _why_not_run(error: dict | None) -> tuple[str, str]:
+    """``(kind, reason)`` for the blocks of a test cell that did not run."""
+    ename = (error or {}).get("ename")
+    if ename == CellErrorName.TIMEOUT:
+        return "timeout", "the cell ran past the time limit"
+    if ename == CellErrorName.SKIPPED:
+        return "other", "this cell stopped the notebook's process"
+    return "other", "the cell stopped before this block"
+
+
+def _test_record(cell, event: dict, why_not_run: tuple[str, str]) -> dict:
+    """The RunReport's record of one test cell: every block of the instructor's cell with
+    its outcome and points (a block the runner did not report did not run)."""
+    points = float(cells.meta(cell).get("points", 0))
+    checks = blocks.complete(cell.source, event.get("checks") or [], points, why_not_run)
+    tampered = [str(f) for f in event.get("findings", [])]
+    for check in checks if tampered else []:
+        check.outcome, check.kind, check.points = "error", "tampered", 0.0
+        check.message = ("these tests do not count, because " + "; ".join(tampered))[:blocks.MAX_MESSAGE]
+    crashed = not event or any(c.outcome == "error" for c in checks)
+    return {"checks": [c.to_dict() for c in checks], "points": 0.0 if tampered else blocks.score(checks),
+            "max_points": points, "crashed": crashed, "tampered": tampered}
+
+
+def _partial_credit(cell, record: dict) -> None:
+    """Add the per-check table and the cell's partial score (an ``execute_result``, which
+    nbgrader reads as the score) to a failed test cell's outputs."""
+    rows = [f"  {'passed' if c['outcome'] == 'passed' else 'FAILED'}  {c['points']:.3g} / "
+            f"{c['max_points']:.3g}  {c['block']}" for c in record["checks"]]
+    score = min(record["points"], record["max_points"])
+    table = f"Partial credit: {score:g} of {record['max_points']:g} points\n" + "\n".join(rows) + "\n"
+    cell.outputs.append(new_output("stream", name="stdout", text=table))
+    cell.outputs.append(new_output("execute_result", data={"text/plain": f"{score:g}"},
+                                   execution_count=None))
 
 
 def _stopped_at(job: dict, result):
