@@ -1,7 +1,8 @@
 """``course autograde``: grade a class's submissions, in parallel, in a sandbox.
 
-Input: ``SUBMISSIONS/<student>/<assignment>.ipynb``, ``SUBMISSIONS/<student>.ipynb``, or a
-zip of either (see submissions.py). Output: ``OUT/grades.csv``
+Input: nbgrader's ``submitted/``, ``SUBMISSIONS/<student>/<assignment>.ipynb``,
+``SUBMISSIONS/<student>.ipynb``, a Canvas or Moodle download, or a zip of any (see
+submissions.py; what it cannot match to a student is an ``unrecognised`` row). Output: ``OUT/grades.csv``
 (``student,assignment,score,max_score,status,detail``) and ``OUT/feedback/<student>.html``.
 
 For each submission:
@@ -214,6 +215,8 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
                                             f"the grading worker failed: {type(err).__name__}: {err}"))
                     bar.update()
         bar.close()
+    grades += [Grade(file, name, 0.0, max_score, Status.UNRECOGNISED, reason)
+               for file, reason in students.unrecognised]
     grades.sort(key=lambda g: g.student)
     write_grades(out / "grades.csv", grades)
     return grades
