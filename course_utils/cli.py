@@ -39,17 +39,20 @@ def _progress(args) -> int:
 
 def _autograde(args) -> int:
     from .grading.autograde import autograde
+    from .grading.gradebook import course_dir
     root = find_root(args.root)
+    book = course_dir(root, args.course_dir)
     grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out),
                        timeout=args.timeout, jobs=args.jobs, progress=not args.quiet,
-                       notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb)
+                       notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
+                       course_dir=book)
     width = max(len(g.student) for g in grades)
     for g in grades:
         print(f"{g.student:<{width}}  {g.score:>6g} / {g.max_score:<6g} {g.status}"
               + (f"  ({g.detail})" if g.detail else ""))
     attention = [g for g in grades if g.status.needs_attention]
     print(f"\n{len(grades)} submission(s); grades in {Path(args.out) / 'grades.csv'}, "
-          f"feedback in {Path(args.out) / 'feedback'}")
+          f"feedback in {Path(args.out) / 'feedback'}; recorded in the gradebook {book}")
     if attention:
         print(f"{len(attention)} submission(s) need your attention (status other than graded).")
     return 1 if attention else 0
@@ -94,6 +97,8 @@ def main(argv=None) -> int:
                    help=f"notebooks graded in parallel (default: {default_jobs()}, the CPU cores, at most 4)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--root", help="the course folder (default: found from here)")
+    p.add_argument("--course-dir", help="the course gradebook, an nbgrader course directory that every "
+                                        "graded submission is recorded in (default: <root>/gradebook)")
     p.set_defaults(run=_autograde)
 
     args = parser.parse_args(argv)

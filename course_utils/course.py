@@ -120,5 +120,5 @@ def scratch_course(root: Path, name: str, workdir: Path) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / CONFIG, workdir / CONFIG)
     shutil.copytree(source_path(root, name).parent, source_path(workdir, name).parent,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"), dirs_exist_ok=True)
     return workdir

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..cells import NotebookError, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
+from . import gradebook
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
 from .sandboxed_execute import use_sandbox
@@ -76,6 +77,7 @@ class Grader:
             grade.detail = f"the grader failed on this submission: {type(err).__name__}: {err}"
             traceback.print_exc()
         grade.seconds = time.perf_counter() - start
+        grade.course_dir = str(self.work)
         grade.detail = grade.detail[:MAX_DETAIL]
         return grade
 
@@ -175,13 +177,14 @@ def default_jobs() -> int:
 
 def autograde(root: Path, submissions, name: str, out, timeout: int | None = None,
               jobs: int = 1, progress: bool = False, notebook_timeout: int | None = None,
-              memory_mb: int | None = None) -> list[Grade]:
+              memory_mb: int | None = None, course_dir: Path | None = None) -> list[Grade]:
     """Grade every submission; write grades.csv and feedback; return the grades (sorted).
 
     ``timeout``: seconds one cell may run (default: Execute.timeout in nbgrader_config.py).
     ``notebook_timeout``, ``memory_mb``: limits of one notebook (default: the
     SandboxedExecute settings in nbgrader_config.py). ``jobs``: worker processes grading
-    in parallel. ``progress``: show a progress bar.
+    in parallel. ``progress``: show a progress bar. ``course_dir``: the course gradebook
+    (gradebook.py) to record every graded submission in (None: record nothing).
     """
     from tqdm.auto import tqdm
 
@@ -190,10 +193,12 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
     max_score = sum(ex.points for ex in exercises(read_notebook(source_path(root, name))))
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
+    course_id = gradebook.prepare(root, name, Path(course_dir)) if course_dir else None
     with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
         scratch = Path(tmp).resolve()
         students = collect(submissions, name, scratch / "collected")
         protected = [str(root), str(scratch), str(submissions), str(out)]
+        protected += [str(Path(course_dir).resolve())] if course_dir else []
         limits = {key: value for key, value in
                   (("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)) if value}
         args = (str(root), name, str(scratch), protected, timeout, limits)
@@ -215,8 +220,10 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
                                             f"the grading worker failed: {type(err).__name__}: {err}"))
                     bar.update()
         bar.close()
-    grades += [Grade(file, name, 0.0, max_score, Status.UNRECOGNISED, reason)
-               for file, reason in students.unrecognised]
+        grades += [Grade(file, name, 0.0, max_score, Status.UNRECOGNISED, reason)
+                   for file, reason in students.unrecognised]
+        if course_dir:
+            gradebook.record(Path(course_dir), course_id, name, grades, students)
     grades.sort(key=lambda g: g.student)
     write_grades(out / "grades.csv", grades)
     return grades
