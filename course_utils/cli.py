@@ -3,7 +3,9 @@
     course release [ASSIGNMENT ...]      regenerate notebooks/ from solutions/
     course check NOTEBOOK                run a notebook's tests, report each exercise
     course progress [FOLDER]             every exercise of the course: passed, failed, not attempted
-    course autograde SUBMISSIONS --assignment NAME --out DIR
+    course autograde SUBMISSIONS --assignment NAME --out DIR [--course-dir DIR]
+    course roster import FILE.csv        the class list, into the course gradebook
+    course grades --out final.csv        final grades per roster student [--format canvas]
 """
 
 from __future__ import annotations
@@ -100,6 +102,9 @@ def main(argv=None) -> int:
     p.add_argument("--course-dir", help="the course gradebook, an nbgrader course directory that every "
                                         "graded submission is recorded in (default: <root>/gradebook)")
     p.set_defaults(run=_autograde)
+
+    from .term import add_commands
+    add_commands(sub)
 
     args = parser.parse_args(argv)
     try:

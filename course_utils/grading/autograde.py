@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..cells import NotebookError, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
-from . import gradebook
+from . import gradebook, roster
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
 from .sandboxed_execute import use_sandbox
@@ -194,9 +194,12 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     course_id = gradebook.prepare(root, name, Path(course_dir)) if course_dir else None
+    class_list = roster.load(Path(course_dir), course_id) if course_dir else None
     with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
         scratch = Path(tmp).resolve()
-        students = collect(submissions, name, scratch / "collected")
+        students = collect(submissions, name, scratch / "collected",
+                           lms_ids=class_list.lms_ids if class_list else None)
+        roster.restrict(students, class_list)
         protected = [str(root), str(scratch), str(submissions), str(out)]
         protected += [str(Path(course_dir).resolve())] if course_dir else []
         limits = {key: value for key, value in

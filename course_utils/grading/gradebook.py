@@ -28,7 +28,7 @@ import sqlite3
 from pathlib import Path
 
 from ..cells import meta, read_notebook
-from ..course import CourseError, nbgrader_api, scratch_course
+from ..course import CONFIG, CourseError, nbgrader_api, scratch_course
 from .contracts import Grade, Status
 
 DEFAULT_DIR = "gradebook"
@@ -44,6 +44,19 @@ STATUS_TABLE = """CREATE TABLE IF NOT EXISTS course_status (
 def course_dir(root: Path, given=None) -> Path:
     """The course directory: ``given`` (``--course-dir``) or ``<root>/gradebook``."""
     return Path(given).expanduser().resolve() if given else Path(root) / DEFAULT_DIR
+
+
+def course_id(root: Path) -> str:
+    """``CourseDirectory.course_id`` of the course's nbgrader_config.py (nbgrader keys its
+    gradebook by it)."""
+    value = settings(root).CourseDirectory.get("course_id", "")
+    return value if isinstance(value, str) else ""
+
+
+def settings(root: Path):
+    """The course's nbgrader configuration (traitlets Config) from its nbgrader_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+    return PyFileConfigLoader(CONFIG, path=str(root)).load_config()
 
 
 @contextlib.contextmanager
@@ -67,6 +80,12 @@ def open_gradebook(folder: Path, course_id: str):
         con.execute(STATUS_TABLE)
         con.commit()
     return Gradebook(f"sqlite:///{db}?timeout=60", course_id=course_id)
+
+
+def init(root: Path, folder: Path) -> None:
+    """Make ``folder`` an nbgrader course directory with the course's configuration."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(Path(root) / CONFIG, folder / CONFIG)
 
 
 def prepare(root: Path, name: str, folder: Path) -> str:
@@ -109,8 +128,12 @@ def _replace(gb, folder: Path, name: str, grade: Grade, sub) -> None:
     kept = _unchanged_manual_grades(gb, name, student, kept_nb, new_nb)
     with contextlib.suppress(MissingEntry):
         gb.remove_submission(name, student)
-    for part in ("submitted", "autograded"):
-        shutil.rmtree(folder / part / student / name, ignore_errors=True)
+    handed_in = folder / "submitted" / student / name
+    original = sub.notebook if sub is not None else None
+    collected_here = original is not None and original.resolve().parent == handed_in.resolve()
+    shutil.rmtree(kept_nb.parent, ignore_errors=True)
+    if not collected_here:                  # nbgrader collect put it here: keep it as it is
+        shutil.rmtree(handed_in, ignore_errors=True)
     if new_nb is not None and new_nb.is_file():
         gb.update_or_create_student(student)
         gb.add_submission(name, student, timestamp=sub.timestamp if sub else None)
@@ -127,11 +150,12 @@ def _replace(gb, folder: Path, name: str, grade: Grade, sub) -> None:
         for cell, text in kept["comments"].items():
             gb.find_comment(cell, name, name, student).manual_comment = text
         shutil.copytree(new_nb.parent, kept_nb.parent)
-        handed_in = folder / "submitted" / student / name
-        handed_in.mkdir(parents=True)
-        shutil.copy2(scratch / "submitted" / student / name / f"{name}.ipynb", handed_in)
-        if sub is not None and sub.timestamp is not None:
-            (handed_in / "timestamp.txt").write_text(sub.timestamp.isoformat(" ") + " UTC")
+        if not collected_here:
+            handed_in.mkdir(parents=True)
+            shutil.copy2(original or scratch / "submitted" / student / name / f"{name}.ipynb",
+                         handed_in / f"{name}.ipynb")
+            if sub is not None and sub.timestamp is not None:
+                (handed_in / "timestamp.txt").write_text(sub.timestamp.isoformat(" ") + " UTC")
     gb.db.commit()
     late = int(bool(sub and sub.late))
     with contextlib.closing(sqlite3.connect(folder / DATABASE, timeout=60)) as con:
