@@ -15,13 +15,13 @@ import sys
 from pathlib import Path
 
 from .cells import NotebookError
-from .course import CourseError, assignments, check_assignment, find_root, student_notebook
+from .course import CourseError, assignments, check_assignment, command_root, student_notebook
 from .grading.autograde import default_jobs
 
 
 def _release(args) -> int:
     from .release import release
-    root = find_root(args.root)
+    root = command_root(args.root)
     names = args.assignments or assignments(root)
     for name in names:
         target = release(root, check_assignment(root, name), into=args.into)
@@ -29,20 +29,31 @@ def _release(args) -> int:
     return 0
 
 
+def _student_root() -> None:
+    """Say which course root a student command sees (none is fine: a notebook on its own)."""
+    try:
+        command_root()
+    except CourseError:
+        print("course root: none (no course here or above; only the given notebooks are used)",
+              file=sys.stderr)
+
+
 def _check(args) -> int:
     from .selfcheck import check
+    _student_root()
     return check(student_notebook(args.notebook), timeout=args.timeout)
 
 
 def _progress(args) -> int:
     from .progress import progress_command
+    _student_root()
     return progress_command(args.folder, saved=args.saved, timeout=args.timeout)
 
 
 def _autograde(args) -> int:
     from .grading.autograde import autograde
     from .grading.gradebook import course_dir
-    root = find_root(args.root)
+    root = command_root(args.root)
     book = course_dir(root, args.course_dir)
     grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out),
                        timeout=args.timeout, jobs=args.jobs, progress=not args.quiet,

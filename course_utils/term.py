@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .course import CourseError, find_root
+from .course import CourseError, command_root
 
 
 def _book(args) -> tuple[Path, Path, str]:
     """(course root, course gradebook directory, course id) for a term command."""
     from .grading.gradebook import course_dir, course_id
-    root = find_root(args.root)
+    root = command_root(args.root)
     return root, course_dir(root, args.course_dir), course_id(root)
 
 
