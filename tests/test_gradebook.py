@@ -96,8 +96,9 @@ def test_record_regrade_and_keep_unchanged_manual_grades(tmp_path):
     assert sorted(s for _, s in gradebook.statuses(book)) == ["alice", "bob", "carol"]
 
 
-def test_concurrent_writers_do_not_corrupt_the_gradebook(tmp_path):
-    """Two runs' set-up at once (the lock and WAL serialise them), then both record."""
+def test_concurrent_writers_do_not_corrupt_the_gradebook(tmp_path, monkeypatch):
+    """Two runs' set-up at once (the lock and WAL serialise them); a source set up before
+    is not set up again."""
     book = tmp_path / "gradebook"
     errors = []
 
@@ -115,3 +116,9 @@ def test_concurrent_writers_do_not_corrupt_the_gradebook(tmp_path):
     assert not errors
     with Gradebook(f"sqlite:///{book / 'gradebook.db'}", course_id="deep-training-tricks") as gb:
         assert sorted(a.name for a in gb.assignments) == [NAME, "02_initialization"]
+
+    def no_nbgrader(*args, **kwargs):
+        raise AssertionError("nbgrader's set-up ran again for an unchanged source")
+
+    monkeypatch.setattr(gradebook, "nbgrader_api", no_nbgrader)
+    assert gradebook.prepare(ROOT, NAME, book) == "deep-training-tricks"

@@ -11,7 +11,8 @@ itself lays it out, so formgrader and ``nbgrader export`` work on it::
     gradebook/submitted/<student>/<NAME>/     the notebook handed in, and timestamp.txt
     gradebook/autograded/<student>/<NAME>/    the autograded notebook (formgrader shows it)
 
-plus a table ``course_status`` in gradebook.db with each submission's status and detail.
+plus tables in gradebook.db: ``course_status`` (each submission's status and detail) and
+``course_sources`` (the fingerprint of each version of an assignment's source set up).
 
 Re-grading a student replaces that student's submission of that assignment and nothing
 else; manual grades and comments are kept for the cells whose answer did not change.
@@ -23,18 +24,22 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
 
 from ..cells import meta, read_notebook
-from ..course import CONFIG, CourseError, nbgrader_api, scratch_course
+from ..course import CONFIG, CourseError, nbgrader_api, release_path, scratch_course, source_path
 from .contracts import Grade, Status
 
 DEFAULT_DIR = "gradebook"
 DATABASE = "gradebook.db"
 LOCK = ".gradebook.lock"
 NOT_RECORDED = (Status.MISSING, Status.UNRECOGNISED)   # nothing of theirs to keep
+SOURCES_TABLE = """CREATE TABLE IF NOT EXISTS course_sources (
+    assignment TEXT NOT NULL, sha256 TEXT NOT NULL, added TEXT NOT NULL,
+    PRIMARY KEY (assignment, sha256))"""
 STATUS_TABLE = """CREATE TABLE IF NOT EXISTS course_status (
     assignment TEXT NOT NULL, student TEXT NOT NULL, status TEXT NOT NULL, detail TEXT NOT NULL,
     score REAL NOT NULL, max_score REAL NOT NULL, late INTEGER NOT NULL DEFAULT 0,
@@ -90,17 +95,31 @@ def init(root: Path, folder: Path) -> None:
 
 def prepare(root: Path, name: str, folder: Path) -> str:
     """Put assignment ``name`` (its source and its cells) into the course gradebook; return
-    the course id. nbgrader's set-up, paid once per ``course autograde`` run."""
+    the course id. nbgrader's set-up is paid once per ``course autograde`` run, and not at
+    all when the source is the one already set up (its fingerprint, kept per assignment in
+    table ``course_sources``)."""
     from .autograde import _quiet_nbgrader
+    cid = course_id(root)
+    fingerprint = hashlib.sha256(source_path(root, name).read_bytes()).hexdigest()
     with locked(folder):
+        init(root, folder)
+        with contextlib.closing(sqlite3.connect(folder / DATABASE, timeout=60)) as con:
+            con.execute(SOURCES_TABLE)
+            known = con.execute("SELECT 1 FROM course_sources WHERE assignment = ? AND sha256 = ?",
+                                (name, fingerprint)).fetchone()
+        if known and release_path(folder, name).is_file():
+            return cid
         scratch_course(root, name, folder)
         with _quiet_nbgrader():
-            api = nbgrader_api(folder)
-            result = api.generate_assignment(name)
-    if not result["success"]:
-        raise CourseError(f"nbgrader could not add {name} to the gradebook in {folder}:\n"
-                          f"{result.get('error', '')}")
-    return api.coursedir.course_id
+            result = nbgrader_api(folder).generate_assignment(name)
+        if not result["success"]:
+            raise CourseError(f"nbgrader could not add {name} to the gradebook in {folder}:\n"
+                              f"{result.get('error', '')}")
+        with contextlib.closing(sqlite3.connect(folder / DATABASE, timeout=60)) as con:
+            con.execute("INSERT OR IGNORE INTO course_sources VALUES (?, ?, datetime('now'))",
+                        (name, fingerprint))
+            con.commit()
+    return cid
 
 
 def record(folder: Path, course_id: str, name: str, grades: list[Grade], found) -> None:
