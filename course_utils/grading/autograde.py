@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..cells import NotebookError, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
-from . import gradebook, roster
+from . import gradebook, releases, roster
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
 from .sandboxed_execute import use_sandbox
@@ -61,6 +61,9 @@ class Grader:
             raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
         source = read_notebook(source_path(self.work, name))
         self.release = read_notebook(release_path(self.work, name))
+        self.releases = releases.history(root, name)
+        if not self.releases or self.releases[-1] != releases.fingerprint(self.release):
+            self.releases.append(releases.fingerprint(self.release))
         self.exercises = exercises(source)
         self.autograded = {ex.grade_id for ex in self.exercises}
         self.max_score = sum(ex.points for ex in self.exercises)
@@ -91,7 +94,8 @@ class Grader:
         except NotebookError as err:
             grade.status, grade.detail = Status.INVALID_NOTEBOOK, str(err)
             return
-        repaired, structure = repair(submitted, self.release)
+        earlier, notes = releases.fetched(submitted, self.releases), []
+        repaired, structure = repair(submitted, self.release, earlier and earlier[1], notes)
         dest = self.work / "submitted" / student / name
         dest.mkdir(parents=True)
         (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
@@ -107,6 +111,9 @@ class Grader:
         grade.status, grade.detail = report.verdict(structure)
         if grade.status is Status.GRADED and self.manual_points:
             grade.detail = f"{self.manual_points:g} point(s) of written answers to grade by hand"
+        if earlier:
+            grade.detail = "; ".join(filter(None, [grade.detail, notes[0].replace(
+                "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
         with _quiet_nbgrader():
             self.api.generate_feedback(name, student)
         html = self.work / "feedback" / student / name / f"{name}.html"
