@@ -72,3 +72,31 @@ def test_tampering_with_an_earlier_release_is_still_found(term):
     deleted = without(old, {"test_relu"})                         # matches no release: judged as now
     assert releases.fetched(deleted, history) is None
     assert "test cell 'test_relu' was deleted (put back for grading)" in repair(deleted, new)[1]
+
+
+@pytest.mark.nbgrader
+def test_a_submission_from_before_the_correction_is_graded_not_tampered(tmp_path, term):
+    """End to end: `course autograde` on a course whose history has two releases; the
+    student solved the first one (without tanh). tanh's cells are put in and score 0."""
+    import shutil
+
+    from course_utils.course import CONFIG, release_path, source_path
+    from course_utils.grading.autograde import autograde
+    from tests.conftest import source_of
+
+    old, new, history = term
+    root = tmp_path / "course"
+    for path in (source_path(ROOT, NAME).parent, release_path(ROOT, NAME).parent):
+        shutil.copytree(path, root / path.relative_to(ROOT))
+    shutil.copy2(ROOT / CONFIG, root / CONFIG)
+    (root / "solutions" / "releases.json").write_text(json.dumps({NAME: history}))
+    source = cells.read_notebook(source_of(NAME))
+    handed_in = cells.fill_in(old, source)
+    (tmp_path / "subs" / "early").mkdir(parents=True)
+    (tmp_path / "subs" / "early" / f"{NAME}.ipynb").write_text(json.dumps(handed_in))
+    (grade,) = autograde(root, tmp_path / "subs", NAME, tmp_path / "out")
+    full = sum(ex.points for ex in cells.exercises(source))
+    tanh = next(ex.points for ex in cells.exercises(source) if ex.grade_id == ADDED)
+    assert grade.status == "graded", grade.detail
+    assert grade.score == full - tanh
+    assert f"handed in release 1 of 2 (test cells added since, graded: {ADDED})" in grade.detail
