@@ -40,8 +40,9 @@ def _student_root() -> None:
 
 def _check(args) -> int:
     from .selfcheck import check
+    notebook = student_notebook(args.notebook)
     _student_root()
-    return check(student_notebook(args.notebook), timeout=args.timeout)
+    return check(notebook, timeout=args.timeout)
 
 
 def _progress(args) -> int:
