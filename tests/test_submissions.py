@@ -168,3 +168,22 @@ def test_autograde_lists_an_unrecognised_file_and_grades_the_rest(tmp_path):
         ("Final version!!.ipynb", Status.UNRECOGNISED, 0.0), ("bob", Status.MISSING, 0.0)]
     rows = (tmp_path / "out" / "grades.csv").read_text().splitlines()
     assert rows[1].startswith("Final version!!.ipynb,01_backprop,0,") and "unrecognised" in rows[1]
+
+
+def test_the_same_class_from_canvas_and_from_moodle_maps_to_the_same_roster_ids(tmp_path):
+    """Each student's notebook (its text tells them apart) reaches the same roster id."""
+    roster = {"12345": "s1", "12346": "s2", "123459": "s1", "123460": "s2"}
+    canvas = {"smithjohn_12345_678901_01_backprop.ipynb": "john",
+              "doejane_LATE_12346_678902_01_backprop-1.ipynb": "jane"}
+    moodle = {"John Smith_123459_assignsubmission_file_01_backprop.ipynb": "john",
+              "Jane Doe_123460_assignsubmission_file_/01_backprop.ipynb": "jane"}
+    texts = {}
+    for lms_name, files in (("canvas", canvas), ("moodle", moodle)):
+        archive = tmp_path / f"{lms_name}.zip"
+        with zipfile.ZipFile(archive, "w") as zf:
+            for name, text in files.items():
+                zf.writestr(name, text)
+        found = collect(archive, NAME, tmp_path / lms_name, lms_ids=roster)
+        texts[lms_name] = {student: path.read_text() for student, path in found.items()}
+        assert not found.unrecognised
+    assert texts["canvas"] == texts["moodle"] == {"s1": "john", "s2": "jane"}
