@@ -122,3 +122,40 @@ def test_concurrent_writers_do_not_corrupt_the_gradebook(tmp_path, monkeypatch):
 
     monkeypatch.setattr(gradebook, "nbgrader_api", no_nbgrader)
     assert gradebook.prepare(ROOT, NAME, book) == "deep-training-tricks"
+
+
+def course_without_tanh(tmp_path):
+    """A copy of the course whose 01_backprop lacks the tanh exercise (its first release)."""
+    import shutil
+
+    from course_utils.course import CONFIG
+    root = tmp_path / "first-release"
+    shutil.copytree(source_of(NAME).parent, root / "solutions" / NAME)
+    shutil.copy2(ROOT / CONFIG, root / CONFIG)
+    path = root / "solutions" / NAME / f"{NAME}.ipynb"
+    nb = json.loads(path.read_text())
+    nb["cells"] = [c for c in nb["cells"]
+                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in ("tanh", "test_tanh")]
+    path.write_text(json.dumps(nb))
+    return root
+
+
+def test_a_mid_term_correction_adds_its_cells_to_a_gradebook_with_submissions(tmp_path):
+    """nbgrader itself refuses to add cells once there are submissions; the course gradebook
+    gets them, with an empty grade for each earlier submission, manual grades kept."""
+    book, first = tmp_path / "gradebook", course_without_tanh(tmp_path)
+    cid = gradebook.prepare(first, NAME, book)
+    with gradebook.open_gradebook(book, cid) as gb:
+        gb.update_or_create_student("early")
+        gb.add_submission(NAME, "early")
+        gb.find_grade(ANSWER, NAME, NAME, "early").manual_score = 1.5
+        gb.db.commit()
+        before = {g.name for g in gb.find_notebook(NAME, NAME).grade_cells}
+    gradebook.prepare(ROOT, NAME, book)                       # the corrected source
+    with gradebook.open_gradebook(book, cid) as gb:
+        after = {g.name for g in gb.find_notebook(NAME, NAME).grade_cells}
+        grades = {g.name: g for g in gb.find_submission_notebook(NAME, NAME, "early").grades}
+        assert after - before == {"test_tanh"} and set(grades) == after
+        assert grades["test_tanh"].auto_score is None and grades[ANSWER].manual_score == 1.5
+    with pytest.raises(gradebook.CourseError, match="test_tanh were removed from the source"):
+        gradebook.prepare(first, NAME, book)                  # going back would drop cells
