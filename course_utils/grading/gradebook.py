@@ -149,8 +149,8 @@ def record(folder: Path, course_id: str, name: str, grades: list[Grade], found) 
     subs = getattr(found, "submissions", {})
     with locked(folder), _quiet_nbgrader(), open_gradebook(folder, course_id) as gb:
         for grade in grades:
-            if grade.status in NOT_RECORDED:
-                continue
+            if grade.status in NOT_RECORDED or not grade.course_dir:
+                continue                    # no course_dir: the worker died; keep what was there
             sub = subs.get(grade.student)
             _replace(gb, folder, name, grade, sub)
         gb.db.commit()
