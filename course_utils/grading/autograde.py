@@ -80,7 +80,7 @@ class Grader:
             grade.detail = f"the grader failed on this submission: {type(err).__name__}: {err}"
             traceback.print_exc()
         grade.seconds = time.perf_counter() - start
-        grade.course_dir = str(self.work)
+        grade.graded_in = str(self.work)
         grade.detail = grade.detail[:MAX_DETAIL]
         return grade
 

@@ -145,7 +145,7 @@ class Grade:
     status: Status
     detail: str = ""
     seconds: float = 0.0      # time spent grading this notebook
-    course_dir: str = ""      # the scratch nbgrader course that graded it (gradebook.py reads it)
+    graded_in: str = ""       # the scratch nbgrader course that graded it (gradebook.py reads it)
 
     COLUMNS = ("student", "assignment", "score", "max_score", "status", "detail")
 

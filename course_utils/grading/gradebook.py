@@ -149,8 +149,8 @@ def record(folder: Path, course_id: str, name: str, grades: list[Grade], found) 
     subs = getattr(found, "submissions", {})
     with locked(folder), _quiet_nbgrader(), open_gradebook(folder, course_id) as gb:
         for grade in grades:
-            if grade.status in NOT_RECORDED or not grade.course_dir:
-                continue                    # no course_dir: the worker died; keep what was there
+            if grade.status in NOT_RECORDED or not grade.graded_in:
+                continue                    # not graded_in: the worker died; keep what was there
             sub = subs.get(grade.student)
             _replace(gb, folder, name, grade, sub)
         gb.db.commit()
@@ -159,7 +159,7 @@ def record(folder: Path, course_id: str, name: str, grades: list[Grade], found) 
 def _replace(gb, folder: Path, name: str, grade: Grade, sub) -> None:
     from nbgrader.api import Gradebook, MissingEntry
     student = grade.student
-    scratch = Path(grade.course_dir) if grade.course_dir else None
+    scratch = Path(grade.graded_in) if grade.graded_in else None
     new_nb = scratch / "autograded" / student / name / f"{name}.ipynb" if scratch else None
     kept_nb = folder / "autograded" / student / name / f"{name}.ipynb"
     kept = _unchanged_manual_grades(gb, name, student, kept_nb, new_nb)
