@@ -130,7 +130,8 @@ def lms_download(folder, names):
 @pytest.mark.parametrize("as_zip", [False, True])
 def test_canvas_and_moodle_downloads_and_unrecognised_names(tmp_path, as_zip):
     names = sorted(CANVAS) + ["leeann_12347_678903_01_backprop.ipynb",     # replaced by (1)
-                              "Final version!!.ipynb", "readme.txt"]
+                              "Final version!!.ipynb", "readme.txt",
+                              "Cy Dee_123461_assignsubmission_file_/essay.pdf"]   # no notebook
     source = lms_download(tmp_path / "download", names)
     if as_zip:
         archive = tmp_path / "submissions.zip"
@@ -139,7 +140,8 @@ def test_canvas_and_moodle_downloads_and_unrecognised_names(tmp_path, as_zip):
                 zf.write(source / name, name)
         source = archive
     found = collect(source, NAME, tmp_path / "work")
-    assert sorted(found) == sorted(v[0] for v in CANVAS.values())
+    assert sorted(found) == sorted([v[0] for v in CANVAS.values()] + ["cydee"])
+    assert found["cydee"] is None                                          # missing, not unrecognised
     assert found["leeann"].name == "leeann_12347_678903_01_backprop (1).ipynb"
     assert found.submissions["doejane"].late and not found.submissions["smithjohn"].late
     assert [f for f, _ in found.unrecognised] == ["Final version!!.ipynb"]

@@ -11,7 +11,8 @@ top-level folder inside the zip is fine), mixed freely in one folder:
 - Canvas and Moodle downloads (lms.py's patterns: ``smithjohn_LATE_12345_678901_NAME.ipynb``,
   ``Bob Brown_123459_assignsubmission_file_NAME.ipynb``, or one Moodle folder per student).
 
-A student folder without ``NAME.ipynb`` counts as a missing submission. A file or folder
+A student folder without ``NAME.ipynb`` (or a Moodle folder without a notebook) counts as
+a missing submission. A file or folder
 that none of these recognises is listed in :attr:`Class.unrecognised` with the reason,
 and the rest of the class is still collected.
 """
@@ -147,10 +148,10 @@ def collect(source: Path, name: str, workdir: Path, lms_ids: dict[str, str] | No
 def _folder(found: Class, folder: Path, name: str, lms_ids) -> None:
     if lms.MOODLE_FOLDER.match(folder.name):
         notebooks = sorted(folder.glob("*.ipynb"))
-        if not notebooks:
-            found.unrecognised.append((folder.name + "/", "a Moodle folder without a notebook"))
         for nb in notebooks:
             _file(found, nb, f"{folder.name}/{nb.name}", lms_ids)
+        if not notebooks:                   # handed in something, but no notebook: missing
+            _file(found, folder / f"{name}.ipynb", f"{folder.name}/{name}.ipynb", lms_ids, missing=True)
         return
     if not STUDENT_ID.match(folder.name):
         found.unrecognised.append((folder.name + "/", "not a usable student id (letters, digits, "
@@ -163,7 +164,7 @@ def _folder(found: Class, folder: Path, name: str, lms_ids) -> None:
                          source=str(nb.relative_to(folder.parent))))
 
 
-def _file(found: Class, path: Path, relative: str, lms_ids) -> None:
+def _file(found: Class, path: Path, relative: str, lms_ids, missing: bool = False) -> None:
     parsed = lms.parse(relative)
     if parsed is None:
         if STUDENT_ID.match(path.stem):
@@ -182,5 +183,5 @@ def _file(found: Class, path: Path, relative: str, lms_ids) -> None:
     if not STUDENT_ID.match(student):
         found.unrecognised.append((relative, f"{system} name gives no usable student id {student!r}"))
         return
-    found.add(Submission(student, path, late=info["late"], lms_id=info["lms_id"],
+    found.add(Submission(student, None if missing else path, late=info["late"], lms_id=info["lms_id"],
                          source=relative, reupload=info["reupload"]))
