@@ -71,7 +71,7 @@ def test_a_whole_term_in_real_nbgrader(tmp_path):
     rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
     assert proc.returncode == 1, proc.stdout + proc.stderr         # dave needs attention
     assert {s: (r["status"], r["score"]) for s, r in rows.items() if s != "dave/01_backprop/01_backprop.ipynb"} \
-        == {"alice": ("graded", f"{FULL}"), "bob": ("graded", f"{FULL}")}
+        == {"alice": ("graded", f"{FULL}"), "bob": ("graded", f"{FULL}"), "carol": ("missing", "0")}
     (stranger,) = [r for r in rows.values() if r["status"] == "unrecognised"]
     assert "'dave' is not on the roster" in stranger["detail"]
 

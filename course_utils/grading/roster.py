@@ -108,9 +108,11 @@ def load(folder: Path, course_id: str) -> Roster | None:
 
 
 def restrict(found, roster: Roster | None) -> None:
-    """Move the submissions of students not on ``roster`` to ``found.unrecognised``."""
+    """Move the submissions of students not on ``roster`` to ``found.unrecognised``, and
+    add every roster student who handed nothing in as missing."""
     if roster is None:
         return
+    from .submissions import Submission
     known = set(roster.ids)
     for student in [s for s in found if s not in known]:
         sub = found.submissions.pop(student)
@@ -118,6 +120,9 @@ def restrict(found, roster: Roster | None) -> None:
         if sub.notebook is not None:
             found.unrecognised.append((sub.source or student, f"{student!r} is not on the roster "
                                        "(add them with course roster import, then grade again)"))
+    for student in roster.ids:
+        if student not in found:
+            found.add(Submission(student, None, source="(on the roster)"))
 
 
 @contextlib.contextmanager
