@@ -11,7 +11,9 @@ For each assignment it
    with ``course autograde`` and records the time spent on that submission (sandbox start,
    execution with NBGRADER_EXECUTION set, scoring, feedback) and the whole command's time;
 3. autogrades a generated class of N submissions (solved, blank and half-done notebooks in
-   turn) with J parallel jobs, and projects the time for a class of 200.
+   turn) with J parallel jobs, and projects the time for a class of 200; records them in a
+   course gradebook and reports what that adds per submission (recording it) and once per
+   run (nbgrader's set-up of a new course gradebook; none when the source is unchanged).
 
 Budgets (DEVELOPERS.md): < 60 s and < 1.5 GB per notebook, < 20 s per autograde, a class
 of 200 well under an hour (here: < 30 min).
@@ -43,10 +45,12 @@ sys.path.insert(0, str(ROOT))
 
 from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
 from course_utils.course import assignments, release_path, source_path  # noqa: E402
+from course_utils.grading import gradebook  # noqa: E402
 from course_utils.grading.autograde import autograde  # noqa: E402
 
 REPORT_BUDGET_S = 30.0
-BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0}
+BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0,
+          "gradebook_per_submission_s": 0.5}
 PEAK_CELL = ("import resource as _r; "
              "print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
 
@@ -92,17 +96,38 @@ def generated_class(name: str, size: int, folder: Path) -> None:
         nbformat.write([solved, release, half][i % 3], folder / f"s{i:03d}" / f"{name}.ipynb")
 
 
-def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict]:
-    """(seconds to grade a generated class of ``size`` with ``jobs`` workers, status counts)."""
-    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
-        generated_class(name, size, Path(tmp) / "submissions")
+def timed(function, spent: list[float]):
+    """``function``, appending the seconds of each call to ``spent``."""
+    def run(*args, **kwargs):
         start = time.perf_counter()
-        grades = autograde(ROOT, Path(tmp) / "submissions", name, Path(tmp) / "out", jobs=jobs)
-        seconds = time.perf_counter() - start
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+    return run
+
+
+def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict, float, float]:
+    """(seconds to grade a generated class of ``size`` with ``jobs`` workers, status counts,
+    seconds the course gradebook adds per submission (recording it), and once per run
+    (nbgrader's set-up of a new course gradebook))."""
+    setup: list[float] = []
+    spent: list[float] = []
+    real = gradebook.prepare, gradebook.record
+    gradebook.prepare, gradebook.record = timed(real[0], setup), timed(real[1], spent)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+            generated_class(name, size, Path(tmp) / "submissions")
+            start = time.perf_counter()
+            grades = autograde(ROOT, Path(tmp) / "submissions", name, Path(tmp) / "out", jobs=jobs,
+                               course_dir=Path(tmp) / "gradebook")
+            seconds = time.perf_counter() - start
+    finally:
+        gradebook.prepare, gradebook.record = real
     counts = {}
     for g in grades:
         counts[g.status] = counts.get(g.status, 0) + 1
-    return seconds, counts
+    return seconds, counts, sum(spent) / size, sum(setup)
 
 
 def synthetic_report_class(name: str, size: int, folder: Path) -> None:
@@ -201,26 +226,28 @@ def main(argv: list[str]) -> int:
                "autograde_s": round(grade_s, 1), "autograde_command_s": round(command_s, 1),
                "solution_grade": status}
         if args.class_size:
-            seconds, counts = class_throughput(name, args.class_size, args.jobs)
+            seconds, counts, book_s, setup_s = class_throughput(name, args.class_size, args.jobs)
             row.update(class_size=args.class_size, class_s=round(seconds, 1),
+                       gradebook_per_submission_s=round(book_s, 2), gradebook_setup_s=round(setup_s, 1),
                        class_of_200_min=round(seconds / args.class_size * 200 / 60, 1),
                        class_statuses=counts)
         rows.append(row)
     header = ("| assignment | notebook run (s) | peak memory (MB) | autograde per submission (s) "
               "| whole `course autograde` (s) | solution graded | class of N, J jobs (s) "
-              "| projected class of 200 (min) |")
-    print("\n" + header + "\n|---|---:|---:|---:|---:|---|---:|---:|")
+              "| projected class of 200 (min) | course gradebook per submission (s), set-up per run (s) |")
+    print("\n" + header + "\n|---|---:|---:|---:|---:|---|---:|---:|---:|")
     over = []
     for r in rows:
-        klass = (f"{r['class_s']} (N={r['class_size']}, J={args.jobs})", r["class_of_200_min"]) \
-            if "class_s" in r else ("-", "-")
+        klass = (f"{r['class_s']} (N={r['class_size']}, J={args.jobs})", r["class_of_200_min"],
+                 f"{r['gradebook_per_submission_s']}, {r['gradebook_setup_s']}") if "class_s" in r else ("-", "-", "-")
         print(f"| {r['assignment']} | {r['run_s']} | {r['peak_mb']} | {r['autograde_s']} "
-              f"| {r['autograde_command_s']} | {r['solution_grade']} | {klass[0]} | {klass[1]} |")
+              f"| {r['autograde_command_s']} | {r['solution_grade']} | {klass[0]} | {klass[1]} | {klass[2]} |")
         over += [f"{r['assignment']}: {key} {r[key]} > {limit}"
                  for key, limit in BUDGET.items() if key in r and r[key] > limit]
     print(f"\nbudgets: run < {BUDGET['run_s']:g} s, peak < {BUDGET['peak_mb']:g} MB, "
           f"autograde < {BUDGET['autograde_s']:g} s per submission, "
-          f"class of 200 < {BUDGET['class_of_200_min']:g} min")
+          f"class of 200 < {BUDGET['class_of_200_min']:g} min, "
+          f"course gradebook < {BUDGET['gradebook_per_submission_s']:g} s per submission")
     print("over budget: " + ("; ".join(over) if over else "none"))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,10 @@
     course release [ASSIGNMENT ...]      regenerate notebooks/ from solutions/
     course check NOTEBOOK                run a notebook's tests, report each exercise
     course progress [FOLDER]             every exercise of the course: passed, failed, not attempted
-    course autograde SUBMISSIONS --assignment NAME --out DIR
+    course autograde SUBMISSIONS --assignment NAME --out DIR [--course-dir DIR] [--scheduler ADDR]
     course report --assignment NAME [--from DIR ...] [--submissions PATH ...] [--out DIR]
+    course roster import FILE.csv        the class list, into the course gradebook
+    course grades --out final.csv        final grades per roster student [--format canvas]
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import sys
 from pathlib import Path
 
 from .cells import NotebookError
-from .course import CourseError, assignments, check_assignment, find_root, student_notebook
+from .course import CourseError, assignments, check_assignment, command_root, student_notebook
 from .grading.autograde import default_jobs
 
 
 def _release(args) -> int:
     from .release import release
-    root = find_root(args.root)
+    root = command_root(args.root)
     names = args.assignments or assignments(root)
     for name in names:
         target = release(root, check_assignment(root, name), into=args.into)
@@ -28,30 +30,44 @@ def _release(args) -> int:
     return 0
 
 
+def _student_root() -> None:
+    """Say which course root a student command sees (none is fine: a notebook on its own)."""
+    try:
+        command_root()
+    except CourseError:
+        print("course root: none (no course here or above; only the given notebooks are used)",
+              file=sys.stderr)
+
+
 def _check(args) -> int:
     from .selfcheck import check
-    return check(student_notebook(args.notebook), timeout=args.timeout)
+    notebook = student_notebook(args.notebook)
+    _student_root()
+    return check(notebook, timeout=args.timeout)
 
 
 def _progress(args) -> int:
     from .progress import progress_command
+    _student_root()
     return progress_command(args.folder, saved=args.saved, timeout=args.timeout)
 
 
 def _autograde(args) -> int:
     from .grading.autograde import autograde
-    root = find_root(args.root)
+    from .grading.gradebook import course_dir
+    root = command_root(args.root)
+    book = course_dir(root, args.course_dir)
     grades = autograde(root, Path(args.submissions), args.assignment, Path(args.out),
                        timeout=args.timeout, jobs=args.jobs, progress=not args.quiet,
                        notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
-                       scheduler=args.scheduler)
+                       scheduler=args.scheduler, course_dir=book)
     width = max(len(g.student) for g in grades)
     for g in grades:
         print(f"{g.student:<{width}}  {g.score:>6g} / {g.max_score:<6g} {g.status}"
               + (f"  ({g.detail})" if g.detail else ""))
     attention = [g for g in grades if g.status.needs_attention]
     print(f"\n{len(grades)} submission(s); grades in {Path(args.out) / 'grades.csv'}, "
-          f"feedback in {Path(args.out) / 'feedback'}")
+          f"feedback in {Path(args.out) / 'feedback'}; recorded in the gradebook {book}")
     if attention:
         print(f"{len(attention)} submission(s) need your attention (status other than graded).")
     return 1 if attention else 0
@@ -59,7 +75,7 @@ def _autograde(args) -> int:
 
 def _report(args) -> int:
     from .grading.classreport import report
-    root = find_root(args.root)
+    root = command_root(args.root)
     runs = [Path(r) for r in args.runs]
     out = Path(args.out) if args.out else runs[-1] / "report"
     page = report(root, check_assignment(root, args.assignment), runs, out,
@@ -112,6 +128,8 @@ def main(argv=None) -> int:
                    help="grade on this Dask distributed cluster instead of local processes")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--root", help="the course folder (default: found from here)")
+    p.add_argument("--course-dir", help="the course gradebook, an nbgrader course directory that every "
+                                        "graded submission is recorded in (default: <root>/gradebook)")
     p.set_defaults(run=_autograde)
 
     p = sub.add_parser("report", help="after grading: what the class got wrong, and which submissions "
@@ -130,6 +148,8 @@ def main(argv=None) -> int:
     p.add_argument("--pairs", type=int, default=20, help="most similar pairs to list (default 20)")
     p.add_argument("--root", help="the course folder (default: found from here)")
     p.set_defaults(run=_report)
+    from .term import add_commands
+    add_commands(sub)
 
     args = parser.parse_args(argv)
     try:

@@ -9,7 +9,9 @@ but no checkout of the course and no shared file system:
 - the assignment (:class:`CourseBundle`: ``nbgrader_config.py`` and the source folder of the
   assignment, with the hidden tests, a few hundred kB), unpacked once per worker thread;
 - one student's notebook, as bytes;
-- back comes the :class:`~.contracts.Grade` and the files grading wrote (the feedback page).
+- back comes the :class:`~.contracts.Grade`, the files grading wrote (the feedback page) and
+  what the course gradebook records (the worker's scratch gradebook and the student's
+  autograded notebook), which only the client writes into the course gradebook.
 
 Each worker thread keeps one :class:`~.autograde.Grader` per assignment (its own scratch
 course and gradebook), exactly as a local worker process does, and every submission is
@@ -29,7 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..course import CONFIG, CourseError, source_path
+from . import releases
 from .contracts import Grade, Status
+from .gradebook import DATABASE
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class CourseBundle:
     def of(cls, root: Path, name: str) -> CourseBundle:
         folder = source_path(root, name).parent
         files = [(CONFIG, (root / CONFIG).read_bytes())]
+        history = root / "solutions" / releases.HISTORY      # the releases students fetched
+        if history.is_file():
+            files.append((str(history.relative_to(root)), history.read_bytes()))
         files += [(str(p.relative_to(root)), p.read_bytes()) for p in sorted(folder.rglob("*"))
                   if p.is_file() and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts]
         return cls(name, tuple(files))
@@ -62,6 +69,7 @@ class CourseBundle:
 
 # ------------------------------------------------------------------ on a worker
 
+GRADED = "_graded_in"            # where a worker's scratch course files travel in a result
 _LOCAL = threading.local()      # this worker thread's graders: {bundle digest: Grader}
 
 
@@ -92,6 +100,11 @@ def grade_remote(bundle: CourseBundle, student: str, notebook: bytes | None,
         (out / "feedback").mkdir(parents=True)
         grade = grader.grade(student, path, out / "feedback")
         files = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        if grade.graded_in:     # what the course gradebook records (gradebook.py), sent back
+            work = Path(grade.graded_in)
+            kept = [work / DATABASE, *(work / "autograded" / student).rglob("*"),
+                    *(work / "submitted" / student).rglob("*")]
+            files |= {f"{GRADED}/{p.relative_to(work)}": p.read_bytes() for p in kept if p.is_file()}
         return grade, files
     finally:
         shutil.rmtree(job, ignore_errors=True)
@@ -114,10 +127,11 @@ def connect(scheduler: str, timeout: str = "20s"):
 
 
 def grade_on_cluster(scheduler: str, root: Path, name: str, students: dict[str, Path | None],
-                     out: Path, max_score: float, timeout: int | None, limits: dict,
+                     out: Path, scratch: Path, max_score: float, timeout: int | None, limits: dict,
                      on_done=lambda grade: None) -> list[Grade]:
     """Grade ``students`` ({student: notebook path or None}) on the cluster; write what the
-    workers send back under ``out``; return the grades (one per student)."""
+    workers send back under ``out`` (feedback) and ``scratch`` (what the course gradebook
+    records: then ``grade.graded_in`` points there); return the grades (one per student)."""
     from distributed import as_completed
 
     client = connect(scheduler)
@@ -137,12 +151,16 @@ def grade_on_cluster(scheduler: str, root: Path, name: str, students: dict[str, 
             except Exception as err:  # noqa: BLE001 -- e.g. KilledWorker: the task killed workers
                 grade, files = Grade(student, name, 0.0, max_score, Status.CRASHED,
                                      f"the grading worker failed: {type(err).__name__}: {err}"), {}
+            graded_in = scratch / f"graded-{student}"
             for rel, data in files.items():
-                target = (out / rel).resolve()
-                if out not in target.parents:
-                    raise CourseError(f"a worker sent back a file outside {out}: {rel}")
+                base, rel = (graded_in, rel.removeprefix(GRADED + "/")) if rel.startswith(GRADED + "/") \
+                    else (out, rel)
+                target = (base / rel).resolve()
+                if base.resolve() not in target.parents:
+                    raise CourseError(f"a worker sent back a file outside {base}: {rel}")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
+            grade.graded_in = str(graded_in) if grade.graded_in else ""
             grades.append(grade)
             on_done(grade)
         return grades
