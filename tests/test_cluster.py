@@ -18,6 +18,7 @@ import pytest
 
 from course_utils import cells
 from course_utils.course import CourseError
+from course_utils.grading import gradebook
 from course_utils.grading.autograde import autograde
 from course_utils.grading.cluster import CourseBundle, connect
 from tests.conftest import ROOT, release_of, solved
@@ -77,9 +78,15 @@ def _summary(grades) -> list[tuple]:
 def test_a_cluster_grades_a_class_exactly_as_local_processes_do(cluster, tmp_path):
     address, _ = cluster
     subs = _class(tmp_path / "subs", ["solved1", "blank1", "solved2"])
-    local = autograde(ROOT, subs, NAME, tmp_path / "local")
-    remote = autograde(ROOT, subs, NAME, tmp_path / "remote", scheduler=address)
+    local = autograde(ROOT, subs, NAME, tmp_path / "local", course_dir=tmp_path / "local-book")
+    remote = autograde(ROOT, subs, NAME, tmp_path / "remote", scheduler=address,
+                       course_dir=tmp_path / "remote-book")
     assert _summary(remote) == _summary(local)
+    # the course gradebook, written by this process only, holds the same from both
+    assert gradebook.statuses(tmp_path / "remote-book") == gradebook.statuses(tmp_path / "local-book")
+    assert len(gradebook.statuses(tmp_path / "remote-book")) == 3
+    autograded = tmp_path / "remote-book" / "autograded" / "solved1" / NAME / f"{NAME}.ipynb"
+    assert autograded.is_file()
     assert {g.status for g in local} == {"graded"}
     assert [g.score for g in local] == [0.0, local[1].max_score, local[1].max_score]
     assert (tmp_path / "remote" / "grades.csv").read_text() == (tmp_path / "local" / "grades.csv").read_text()
@@ -119,10 +126,10 @@ def test_an_unreachable_scheduler_is_a_clear_error():
         connect("tcp://127.0.0.1:9", timeout="2s")
 
 
-def test_the_bundle_carries_the_assignment_with_its_hidden_tests_and_nothing_else(tmp_path):
+def test_the_bundle_carries_the_assignment_with_its_hidden_tests_and_release_history_only(tmp_path):
     bundle = CourseBundle.of(ROOT, NAME)
     names = {rel for rel, _ in bundle.files}
-    assert names == {"nbgrader_config.py", f"solutions/{NAME}/{NAME}.ipynb"}
+    assert names == {"nbgrader_config.py", f"solutions/{NAME}/{NAME}.ipynb", "solutions/releases.json"}
     folder = bundle.unpack(tmp_path)
     source = cells.read_notebook(folder / "solutions" / NAME / f"{NAME}.ipynb")
     assert "BEGIN HIDDEN TESTS" in "".join(c.source for c in source.cells)
