@@ -7,6 +7,7 @@
     course report --assignment NAME [--from DIR ...] [--submissions PATH ...] [--out DIR]
     course roster import FILE.csv        the class list, into the course gradebook
     course grades --out final.csv        final grades per roster student [--format canvas]
+    course feedback --assignment NAME    feedback pages from the gradebook [--exchange DIR] [--out DIR]
 """
 
 from __future__ import annotations

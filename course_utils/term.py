@@ -3,6 +3,7 @@
 
     course roster import FILE.csv [--course-dir DIR]
     course grades --out final.csv [--format csv|canvas] [--course-dir DIR]
+    course feedback --assignment NAME [--exchange DIR] [--out DIR [--naming plain|canvas|moodle]]
 """
 
 from __future__ import annotations
@@ -51,6 +52,30 @@ def _grades(args) -> int:
     return 0
 
 
+def _feedback(args) -> int:
+    from .course import check_assignment
+    from .grading.feedback import feedback
+    root, folder, _ = _book(args)
+    name = check_assignment(root, args.assignment)
+    if args.naming != "plain" and not args.out:
+        raise CourseError("--naming names the files of --out: give --out DIR too")
+    done = feedback(root, folder, name, exchange=Path(args.exchange) if args.exchange else None,
+                    out=Path(args.out) if args.out else None, naming=args.naming)
+    print(f"feedback on {name} for {len(done.pages)} student(s) in {folder / 'feedback'} "
+          f"(<student>/{name}/{name}.html)")
+    if args.exchange:
+        print(f"released into the exchange {args.exchange} for {len(done.released)} student(s): "
+              f"they run `nbgrader fetch_feedback {name}`")
+    if args.out:
+        print(f"copied for an LMS upload ({args.naming} names) into {args.out}, "
+              f"zipped as {Path(args.out) / f'{name}_feedback.zip'}")
+    if not args.exchange and not args.out:
+        print("not handed out: add --exchange DIR (nbgrader fetch_feedback) or --out DIR (an LMS upload)")
+    for student, why in {**done.not_released, **done.failed}.items():
+        print(f"  {student}: {why}", file=sys.stderr)
+    return 1 if done.failed or done.not_released else 0
+
+
 def add_commands(sub) -> None:
     """Register ``roster`` and ``grades`` on the ``course`` command's subparsers."""
     common = {"--root": "the course folder (default: found from here)",
@@ -70,3 +95,17 @@ def add_commands(sub) -> None:
     for flag, text in common.items():
         p.add_argument(flag, help=text)
     p.set_defaults(run=_grades)
+
+    p = sub.add_parser("feedback", help="each student's feedback page from the course gradebook (with the "
+                                        "written answers' points and comments), for nbgrader's exchange "
+                                        "or an LMS upload")
+    p.add_argument("--assignment", required=True, help="assignment name, e.g. 01_backprop")
+    p.add_argument("--exchange", help="release into this nbgrader exchange directory (students: "
+                                      "nbgrader fetch_feedback NAME)")
+    p.add_argument("--out", help="also copy the pages into this flat folder (and a zip) for an LMS bulk upload")
+    p.add_argument("--naming", choices=("plain", "canvas", "moodle"), default="plain",
+                   help="file names in --out: plain <student>_<NAME>_feedback.html, or the LMS' own "
+                        "(needs the roster's lms_user_id; see the README)")
+    for flag, text in common.items():
+        p.add_argument(flag, help=text)
+    p.set_defaults(run=_feedback)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..cells import NotebookError, block_parts, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
-from . import gradebook, releases, roster
+from . import feedback, gradebook, releases, roster
 from .blocks import outcome
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
@@ -70,7 +70,8 @@ class Grader:
         self.exercises = exercises(source)
         self.autograded = {ex.grade_id for ex in self.exercises}
         self.max_score = sum(ex.points for ex in self.exercises)
-        self.manual_points = sum(p for _, p in written_answers(source))
+        self.written = written_answers(source)
+        self.manual_points = sum(p for _, p in self.written)
 
     def grade(self, student: str, path: Path | None, feedback_dir: Path) -> Grade:
         """Grade one submission (never raises: an internal failure is a ``crashed`` grade)."""
@@ -120,14 +121,14 @@ class Grader:
             grade.detail = "; ".join(filter(None, [grade.detail, notes[0].replace(
                 "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
         with _quiet_nbgrader():
-            self.api.generate_feedback(name, student)
+            feedback.generate(self.api, name, student)
         html = self.work / "feedback" / student / name / f"{name}.html"
         if html.is_file():
-            page = html.read_text(encoding="utf-8")
-            summary = summary_html(grade, [(ex.title, scores.get(ex.grade_id, 0.0), ex.points)
-                                           for ex in self.exercises], self.manual_points)
-            at = page.find(">", page.find("<body")) + 1
-            (feedback_dir / f"{student}.html").write_text(page[:at] + summary + page[at:], encoding="utf-8")
+            summary = feedback.Summary(name, str(grade.status), grade.detail,
+                                       [(ex.title, scores.get(ex.grade_id, 0.0), ex.points) for ex in self.exercises],
+                                       [(gid, None, points) for gid, points in self.written])
+            page = feedback.finish(html.read_text(encoding="utf-8"), summary)
+            (feedback_dir / f"{student}.html").write_text(page, encoding="utf-8")
 
     def _records(self, report: RunReport, scores: dict[str, float]) -> list[dict]:
         """Per test cell: its score (nbgrader's), outcome and checks (the run's)."""
@@ -156,21 +157,6 @@ def _quiet_nbgrader():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="nbgrader")
         yield
-
-
-def summary_html(grade: Grade, rows: list[tuple[str, float, float]], manual_points: float) -> str:
-    """A table of the exercises' scores, for the top of a student's feedback page."""
-    from html import escape
-    lines = [f"<tr><td>{escape(title)}</td><td>{score:g} / {points:g}</td></tr>"
-             for title, score, points in rows]
-    note = f"<p>Status: <b>{escape(grade.status)}</b>" + \
-        (f" ({escape(grade.detail)})" if grade.detail else "") + "</p>"
-    manual = (f"<p>Written answers ({manual_points:g} points) are graded by hand.</p>"
-              if manual_points else "")
-    return ('<div style="margin:1em auto;max-width:60em;font-family:sans-serif">'
-            f"<h2>{escape(grade.assignment)}: {grade.score:g} / {grade.max_score:g} autograded points</h2>"
-            f"{note}<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
-            "<tr><th>exercise</th><th>score</th></tr>" + "".join(lines) + f"</table>{manual}</div>")
 
 
 def _nbgrader_failure(result: dict) -> str:
@@ -219,6 +205,7 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
     check_assignment(root, name)
     root, submissions, out = Path(root).resolve(), Path(submissions).resolve(), Path(out).resolve()
     max_score = sum(ex.points for ex in exercises(read_notebook(source_path(root, name))))
+    check_out(out, name)
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     course_id = gradebook.prepare(root, name, Path(course_dir)) if course_dir else None
@@ -277,3 +264,22 @@ def write_grades(path: Path, grades: list[Grade]) -> None:
         writer = csv.writer(f)
         writer.writerow(Grade.COLUMNS)
         writer.writerows(g.row() for g in grades)
+
+
+def check_out(out: Path, name: str) -> None:
+    """Refuse an ``--out`` folder that holds another assignment's results (its grades.csv
+    or results/*.json): grading ``name`` there would overwrite that grades.csv and mix the
+    two assignments' feedback. The same assignment's folder is fine (a re-grade)."""
+    found = set()
+    if (out / "grades.csv").is_file():
+        with open(out / "grades.csv", newline="") as f:
+            found |= {row.get("assignment", "") for row in csv.DictReader(f)}
+    for record in (out / "results").glob("*.json") if (out / "results").is_dir() else ():
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            found.add(json.loads(record.read_text()).get("assignment", ""))
+    others = sorted(a for a in found - {name} if a)
+    if others:
+        raise CourseError(f"{out} holds the results of {', '.join(others)}; grading {name} there would "
+                          f"overwrite its grades.csv and mix the feedback. Give each assignment its "
+                          f"own --out folder, e.g. --out {out.parent / name}")
+

@@ -73,11 +73,12 @@ def marks(folder: Path, course_id: str, roster: Roster, config) -> tuple[list[st
                     status = recorded.get((name, student), {}).get("status", "missing")
                     mark.notes.append(f"{name}: {status}, 0 points")
                     continue
-                _mark(mark, name, student, sub, recorded.get((name, student), {}), plugin)
+                fill_mark(mark, name, student, sub, recorded.get((name, student), {}), plugin)
     return names, table, strangers
 
 
-def _mark(mark: Mark, name: str, student: str, sub, status: dict, plugin) -> None:
+def fill_mark(mark: Mark, name: str, student: str, sub, status: dict, plugin) -> None:
+    """Fill ``mark`` from one submission in the gradebook (its points, notes, late penalty)."""
     ungraded = 0
     for nb in sub.notebooks:
         for grade in nb.grades:

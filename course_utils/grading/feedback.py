@@ -1,0 +1,276 @@
+"""Students' feedback pages: the ones ``course autograde`` writes, and ``course feedback``,
+which writes them again from the course gradebook (so with the written answers' points and
+the comments given in formgrader) and hands them out.
+
+A page is nbgrader's own feedback (its ``GenerateFeedback`` converter, on a course
+directory) in the course's template (templates/course_feedback), then :func:`finish`:
+
+- ONE header, :func:`summary_html`: the total, each exercise's points, each written answer's
+  points once graded by hand and "not graded yet" before (never 0), the late penalty
+  (as ``course grades`` computes it), the status; nbgrader's own header is left out;
+- long lines wrap (``white-space: pre-wrap``);
+- no MathJax: nbconvert loads it from a CDN, so offline a formula showed as raw LaTeX
+  anyway; without it the LaTeX stays, in a monospace font, and the page needs no network.
+
+``course feedback --assignment NAME`` (:func:`feedback`) writes nbgrader's layout,
+``<course_dir>/feedback/<student>/<NAME>/<NAME>.html``, and then
+
+- ``--exchange DIR``: releases it with nbgrader's ``release_feedback`` into that exchange;
+  students run ``nbgrader fetch_feedback NAME``. Only submissions that came through the
+  exchange can be fetched (nbgrader matches them by their ``submission_secret.txt``);
+- ``--out DIR``: copies it into one flat folder for an LMS' bulk upload, named by
+  :func:`upload_name`, plus ``DIR/<NAME>_feedback.zip`` of it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from nbgrader.preprocessors import GetGrades
+
+from ..cells import exercises, read_notebook
+from ..course import CourseError, source_path
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "course_feedback"
+NOT_GRADED = "not graded yet"
+LMS_NAMING = ("plain", "canvas", "moodle")
+HANDED_IN = ("timestamp.txt", "submission_secret.txt")    # what release_feedback reads
+MATHJAX = re.compile(r"<!-- Load(?:ing)? mathjax.*?<!-- End of mathjax configuration -->", re.S | re.I)
+STYLE = """<style type="text/css">
+div.output_area pre, div.output_subarea pre, div.input_area pre, .rendered_html pre {
+  white-space: pre-wrap; overflow-wrap: anywhere; }
+.rendered_html code, span.math { white-space: pre-wrap; }
+</style>
+"""
+
+
+class FeedbackGrades(GetGrades):
+    """nbgrader's GetGrades, except that a cell graded by hand that nobody has graded yet
+    gets the score None (the template says "not graded yet"), not nbgrader's 0."""
+
+    def _get_score(self, cell, resources) -> None:
+        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                          self.assignment_id, self.student_id)
+        ungraded = grade.auto_score is None and grade.manual_score is None
+        cell.metadata.nbgrader["score"] = None if ungraded else grade.score
+        cell.metadata.nbgrader["points"] = grade.max_score
+
+
+def generate(api, name: str, student: str) -> dict:
+    """nbgrader's generate_feedback for one student, in the course's template (nbgrader's API
+    would force its own) and with FeedbackGrades for GetGrades; returns nbgrader's result
+    dict (``success``, ``log``, ``error``)."""
+    import nbgrader
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.utils import capture_log, temp_attrs
+    from traitlets.config import Config
+
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    c = Config()
+    c.HTMLExporter.template_name = TEMPLATE
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
+    with temp_attrs(api.coursedir, assignment_id=name, student_id=student):
+        app = GenerateFeedback(coursedir=api.coursedir, parent=api)
+        c.GenerateFeedback.preprocessors = [FeedbackGrades if p is GetGrades else p for p in app.preprocessors]
+        # where our template finds nbgrader's ('feedback/index.html.j2') and its bootstrap.css
+        c.HTMLExporter.extra_template_paths = [*app.config.HTMLExporter.extra_template_paths,
+                                               str(nbgrader_templates)]
+        app.update_config(c)
+        app.force = True
+        return capture_log(app)
+
+
+@dataclass
+class Summary:
+    """What the one header of a feedback page says."""
+    assignment: str
+    status: str
+    detail: str = ""
+    exercises: list[tuple[str, float, float]] = field(default_factory=list)      # title, score, points
+    written: list[tuple[str, float | None, float]] = field(default_factory=list)  # id, score|None, points
+    late_penalty: float = 0.0
+
+    def html(self) -> str:
+        return summary_html(self)
+
+
+def summary_html(s: Summary) -> str:
+    """The header of a student's feedback page: total, a table of the exercises' and the
+    written answers' points, the status."""
+    auto = sum(score for _, score, _ in s.exercises)
+    auto_max = sum(points for _, _, points in s.exercises)
+    manual_max = sum(points for _, _, points in s.written)
+    ungraded = [w for w in s.written if w[1] is None]
+    if not s.written:
+        title = f"{auto:g} / {auto_max:g} autograded points"
+    elif ungraded:
+        title = (f"{auto:g} / {auto_max:g} autograded points; written answers "
+                 f"({manual_max:g} points): {NOT_GRADED}")
+    else:
+        manual = sum(score for _, score, _ in s.written)
+        title = (f"{auto + manual - s.late_penalty:g} / {auto_max + manual_max:g} points "
+                 f"({auto:g} autograded, {manual:g} written")
+        title += f", late penalty -{s.late_penalty:g})" if s.late_penalty else ")"
+    rows = [(t, f"{score:g} / {points:g}") for t, score, points in s.exercises]
+    rows += [(f"written answer {gid}", f"{NOT_GRADED} / {points:g}" if score is None else f"{score:g} / {points:g}")
+             for gid, score, points in s.written]
+    if s.late_penalty:
+        rows.append(("late penalty", f"-{s.late_penalty:g}"))
+    lines = "".join(f"<tr><td>{escape(t)}</td><td>{escape(v)}</td></tr>" for t, v in rows)
+    note = f"<p>Status: <b>{escape(s.status)}</b>" + (f" ({escape(s.detail)})" if s.detail else "") + "</p>"
+    return ('<div style="margin:1em auto;max-width:60em;font-family:sans-serif">'
+            f"<h2>{escape(s.assignment)}: {title}</h2>"
+            f"{note}<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
+            f"<tr><th>exercise</th><th>score</th></tr>{lines}</table></div>")
+
+
+def finish(page: str, summary: Summary) -> str:
+    """nbgrader's page with the summary on top, long lines wrapped and no MathJax."""
+    page = MATHJAX.sub("", page)
+    head = page.find("</head>")
+    page = page[:head] + STYLE + page[head:] if head >= 0 else STYLE + page
+    at = page.find(">", page.find("<body")) + 1
+    return page[:at] + summary.html() + page[at:]
+
+
+# ------------------------------------------------------------------ course feedback
+
+def from_gradebook(gb, root: Path, name: str, student: str, recorded: dict, plugin) -> Summary:
+    """A student's :class:`Summary` from the course gradebook: scores per cell (manual
+    overrides included), the status ``course autograde`` recorded, the late penalty of
+    ``course grades`` (final.py)."""
+    from .final import Mark, fill_mark
+    sub = gb.find_submission(name, student)
+    grades = {g.name: g for nb in sub.notebooks for g in nb.grades}
+    status = recorded.get((name, student), {})
+    summary = Summary(name, status.get("status", "graded"), status.get("detail", ""))
+    for ex in exercises(read_notebook(source_path(root, name))):
+        grade = grades.pop(ex.grade_id, None)
+        summary.exercises.append((ex.title, float(grade.score) if grade else 0.0, ex.points))
+    for gid, grade in grades.items():
+        if grade.cell.cell_type == "markdown":
+            score = None if grade.manual_score is None else float(grade.score)
+            summary.written.append((gid, score, float(grade.max_score)))
+    mark = Mark()
+    fill_mark(mark, name, student, sub, status, plugin)
+    summary.late_penalty = mark.late_penalty
+    return summary
+
+
+@dataclass
+class Released:
+    """What :func:`feedback` did: the pages written, where they went, who was left out."""
+    pages: dict[str, Path] = field(default_factory=dict)       # student -> nbgrader's page
+    copies: dict[str, Path] = field(default_factory=dict)      # student -> the --out file
+    released: list[str] = field(default_factory=list)          # into the exchange
+    not_released: dict[str, str] = field(default_factory=dict)  # student -> why not
+    failed: dict[str, str] = field(default_factory=dict)       # student -> nbgrader's error
+
+
+def feedback(root: Path, folder: Path, name: str, exchange: Path | None = None,
+             out: Path | None = None, naming: str = "plain") -> Released:
+    """Write every graded student's feedback on ``name`` from the course gradebook in
+    ``folder``; release it into ``exchange`` and/or copy it into ``out`` (module docstring)."""
+    from nbgrader.api import MissingEntry
+
+    from ..course import nbgrader_api
+    from .autograde import _quiet_nbgrader
+    from .final import late_plugin
+    from .gradebook import DATABASE, course_id, open_gradebook, settings, statuses
+    from .roster import load
+
+    if naming not in LMS_NAMING:
+        raise CourseError(f"unknown naming {naming!r}; choose one of {', '.join(LMS_NAMING)}")
+    if not (folder / DATABASE).is_file():
+        raise CourseError(f"no gradebook in {folder}: run course autograde first (or pass --course-dir)")
+    cid, done = course_id(root), Released()
+    plugin, recorded = late_plugin(settings(root)), statuses(folder)
+
+    def configure(config):
+        config.CourseDirectory.course_id = cid
+        if exchange is not None:
+            config.Exchange.root = str(Path(exchange).resolve())
+
+    with _quiet_nbgrader():
+        api = nbgrader_api(folder, configure=configure)
+        with open_gradebook(folder, cid) as gb:
+            try:
+                students = sorted(s.student.id for s in gb.find_assignment(name).submissions)
+            except MissingEntry:
+                raise CourseError(f"{name} is not in the gradebook {folder}: "
+                                  f"course autograde --assignment {name} first") from None
+            for student in students:
+                result = generate(api, name, student)
+                page = folder / "feedback" / student / name / f"{name}.html"
+                if not result["success"] or not page.is_file():
+                    done.failed[student] = (result.get("error") or "no page written").strip().splitlines()[-1]
+                    continue
+                summary = from_gradebook(gb, root, name, student, recorded, plugin)
+                page.write_text(finish(page.read_text(encoding="utf-8"), summary), encoding="utf-8")
+                for extra in HANDED_IN:         # nbgrader keeps them beside the handed-in notebook
+                    handed = folder / "submitted" / student / name / extra
+                    if handed.is_file() and not (page.parent / extra).is_file():
+                        shutil.copy2(handed, page.parent / extra)
+                done.pages[student] = page
+        if exchange is not None:
+            for student, page in done.pages.items():
+                if not (page.parent / "submission_secret.txt").is_file():
+                    done.not_released[student] = ("handed in outside nbgrader's exchange (no "
+                                                  "submission_secret.txt): hand it out with --out")
+                    continue
+                result = api.release_feedback(name, student)
+                if result["success"]:
+                    done.released.append(student)
+                else:
+                    done.not_released[student] = (result.get("error") or "release_feedback failed").strip()[-300:]
+    if out is not None:
+        roster = load(folder, cid)
+        people = {s["id"]: s for s in roster.students} if roster else {}
+        done.copies = copy_for_upload(done.pages, Path(out), name, naming, people)
+    return done
+
+
+def upload_name(student: str, name: str, naming: str, person: dict | None) -> str:
+    """The file name of a student's page in ``--out`` (README, "Feedback back to students").
+
+    - ``plain``: ``<student>_<NAME>_feedback.html``;
+    - ``moodle``: ``<First Last>_<lms_user_id>_assignsubmission_file_<NAME>_feedback.html``, the
+      prefix of Moodle's own download names, by which "Upload multiple feedback files in a
+      zip" finds the participant;
+    - ``canvas``: ``<student>_<lms_user_id>_<NAME>_feedback.html``, Canvas' download prefix
+      (login, user id).
+
+    ``canvas`` and ``moodle`` need the student's ``lms_user_id`` in the roster.
+    """
+    if naming == "plain":
+        return f"{student}_{name}_feedback.html"
+    lms_id = (person or {}).get("lms_user_id", "")
+    if not lms_id:
+        raise CourseError(f"no LMS id for {student!r} in the roster: --naming {naming} names files by it "
+                          "(course roster import FILE.csv with an lms_user_id column, or --naming plain)")
+    if naming == "moodle":
+        full = f"{person.get('first_name', '')} {person.get('last_name', '')}".strip() or student
+        return f"{full}_{lms_id}_assignsubmission_file_{name}_feedback.html"
+    return f"{student}_{lms_id}_{name}_feedback.html"
+
+
+def copy_for_upload(pages: dict[str, Path], out: Path, name: str, naming: str,
+                    people: dict[str, dict]) -> dict[str, Path]:
+    """Copy each page into ``out`` under :func:`upload_name`, and zip them for the upload."""
+    names = {student: upload_name(student, name, naming, people.get(student)) for student in pages}
+    out.mkdir(parents=True, exist_ok=True)
+    copies = {}
+    for student, page in pages.items():
+        copies[student] = out / names[student]
+        shutil.copy2(page, copies[student])
+    archive = out / f"{name}_feedback.zip"
+    import zipfile
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in copies.values():
+            z.write(path, path.name)
+    return copies
