@@ -1,7 +1,8 @@
 """A term in real nbgrader, end to end (one assignment, a class of three on the roster and
 one stranger): roster import, release through a real exchange directory, students fetch
 and submit (bob late, carol never), collect, `course autograde`, written answers graded
-through nbgrader's API (as formgrader does), `course grades`. The expected numbers are
+through nbgrader's API (as formgrader does), `course grades`, `course feedback` into the
+exchange and the students' `nbgrader fetch_feedback`. The expected numbers are
 worked out by hand below."""
 
 import csv
@@ -33,6 +34,7 @@ def exchange(kind, cwd, root, student=""):
     if student:
         cfg.CourseDirectory.student_id = student
     cfg.Exchange.root, cfg.Exchange.assignment_dir = str(root), str(cwd)
+    cfg.Exchange.cache = str(root.parent / "cache" / (student or "instructor"))  # each student's own, not ~
     app = getattr(ExchangeFactory(config=cfg), kind)(
         coursedir=CourseDirectory(config=cfg), authenticator=Authenticator(config=cfg), config=cfg)
     app.start()
@@ -99,3 +101,17 @@ def test_a_whole_term_in_real_nbgrader(tmp_path):
     assert canvas[1:] == [["Adams, Alice", "101", "alice", "alice@uni.edu", "", "25"],
                           ["Brown, Bob", "102", "bob", "bob@uni.edu", "", "21.6"],
                           ["Clark, Carol", "103", "carol", "carol@uni.edu", "", "0"]]
+
+    # feedback back through the exchange: the same numbers as the final grades, one header
+    proc = course("feedback", "--assignment", NAME, "--course-dir", book, "--exchange", ex)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "released into the exchange" in proc.stdout and "for 2 student(s)" in proc.stdout
+    for student, title in [("alice", "25 / 25 points (23 autograded, 2 written)"),
+                           ("bob", "21.6 / 25 points (23 autograded, 1 written, late penalty -2.4)")]:
+        home = tmp_path / "home" / student
+        exchange("FetchFeedback", home, ex, student)
+        (page,) = (home / NAME / "feedback").glob(f"*/{NAME}.html")
+        html = page.read_text()
+        assert f"<h2>{NAME}: {title}</h2>" in html and "not graded yet" not in html, student
+        assert "(Score:" not in html and "cdnjs" not in html
+
