@@ -113,7 +113,8 @@ def apply_events(nb, job: dict, result) -> RunReport:
                 reason = result.problem or forged or "the notebook stopped before this cell"
                 cell.outputs.append(new_output("error", **cell_error(
                     CellErrorName.NOT_RUN, reason, [f"{CellErrorName.NOT_RUN}: these tests did not run: {reason}"])))
-                tests[job_cell["grade_id"]] = _test_record(cell, {}, ("other", reason))
+                why = ("timeout" if result.timed_out else "other", reason)
+                tests[job_cell["grade_id"]] = _test_record(cell, {}, why)
             continue
         text = str(event.get("output", ""))
         if text:
