@@ -91,16 +91,30 @@ def test_before_and_after_the_written_answer_is_graded(book):
     assert header(page) == (f"{full:g} / {full:g} autograded points; written answers "
                             f"({manual_max:g} points): not graded yet")
     assert "not graded yet" in written_cell(page) and "Score: 0.0" not in written_cell(page)
-    assert f"<td>written answer {ANSWER}</td><td>not graded yet / {manual_max:g}</td>" in page
+    assert f"<td><b>written answer {ANSWER}</b></td><td><b>not graded yet / {manual_max:g}</b></td>" in page
     assert "(Score:" not in page and "<h4>" not in page        # nbgrader's own header is gone
 
     grade_by_hand(book, "ann", 1.5, "Right idea; say *why* XOR is not linearly separable.")
     page = feedback.feedback(ROOT, book, NAME).pages["ann"].read_text()
     assert header(page) == f"{full + 1.5:g} / {full + manual_max:g} points ({full:g} autograded, 1.5 written)"
-    assert f"<td>written answer {ANSWER}</td><td>1.5 / {manual_max:g}</td>" in page
+    assert (f"<td><b>written answer {ANSWER}</b></td><td><b>1.5 / {manual_max:g}</b></td>"
+            '<td style="white-space:pre-wrap">Right idea; say *why*') in page      # the comment, too
     assert "not graded yet" not in page
     assert "Score: 1.5 / 2.0" in written_cell(page)
     assert "linearly separable" in page
+
+
+def test_each_check_from_the_results_record(book):
+    first = cells.exercises(cells.read_notebook(source_of(NAME)))[0]
+    check = {"block": "relu_forward (hidden)", "outcome": "failed", "message": "the <mask> is x > 0",
+             "points": 0.25, "max_points": 1.0}
+    (book / "results" / NAME).mkdir(parents=True)
+    (book / "results" / NAME / "ann.json").write_text(json.dumps({"exercises": [{"test": first.grade_id,
+                                                                                  "checks": [check]}]}))
+    pages = feedback.feedback(ROOT, book, NAME).pages
+    assert ('<td style="padding-left:2em">relu_forward (hidden)</td><td>0.25 / 1</td>'
+            '<td style="white-space:pre-wrap">the &lt;mask&gt; is x &gt; 0</td>') in pages["ann"].read_text()
+    assert "relu_forward (hidden)" not in pages["ben"].read_text()          # ben has no record
 
 
 def test_late_penalty_status_and_the_page_works_offline(book):
@@ -110,7 +124,7 @@ def test_late_penalty_status_and_the_page_works_offline(book):
     total = full / 2 + 2                       # an hour late: one started day, 10 % of the total
     assert header(page) == (f"{total * 0.9:g} / {full + 2:g} points "
                             f"({full / 2:g} autograded, 2 written, late penalty -{total / 10:g})")
-    assert "<td>late penalty</td>" in page
+    assert f"<td><b>late penalty</b></td><td><b>-{total / 10:g}</b></td>" in page
     assert "Status: <b>timeout</b> (a detail)" in page
     assert not re.search(r"<script[^>]+src=", page) and "mathjax" not in page.lower()
     assert "white-space: pre-wrap" in page

@@ -124,9 +124,11 @@ class Grader:
             feedback.generate(self.api, name, student)
         html = self.work / "feedback" / student / name / f"{name}.html"
         if html.is_file():
+            checks = {record["test"]: record["checks"] for record in grade.exercises}
             summary = feedback.Summary(name, str(grade.status), grade.detail,
-                                       [(ex.title, scores.get(ex.grade_id, 0.0), ex.points) for ex in self.exercises],
-                                       [(gid, None, points) for gid, points in self.written])
+                                       [(ex.title, scores.get(ex.grade_id, 0.0), ex.points, checks.get(ex.grade_id, []))
+                                        for ex in self.exercises],
+                                       [(gid, None, points, "") for gid, points in self.written])
             page = feedback.finish(html.read_text(encoding="utf-8"), summary)
             (feedback_dir / f"{student}.html").write_text(page, encoding="utf-8")
 

@@ -91,8 +91,10 @@ class Summary:
     assignment: str
     status: str
     detail: str = ""
-    exercises: list[tuple[str, float, float]] = field(default_factory=list)      # title, score, points
-    written: list[tuple[str, float | None, float]] = field(default_factory=list)  # id, score|None, points
+    # per test cell: (title, score, points, its checks: blocks.Check fields with points)
+    exercises: list[tuple[str, float, float, list[dict]]] = field(default_factory=list)
+    # per written answer: (grade_id, score or None when not graded yet, points, comment)
+    written: list[tuple[str, float | None, float, str]] = field(default_factory=list)
     late_penalty: float = 0.0
 
     def html(self) -> str:
@@ -100,33 +102,42 @@ class Summary:
 
 
 def summary_html(s: Summary) -> str:
-    """The header of a student's feedback page: total, a table of the exercises' and the
-    written answers' points, the status."""
-    auto = sum(score for _, score, _ in s.exercises)
-    auto_max = sum(points for _, _, points in s.exercises)
-    manual_max = sum(points for _, _, points in s.written)
-    ungraded = [w for w in s.written if w[1] is None]
+    """The header of a student's feedback page: the total, then a table of the exercises (and
+    under each, its checks with points and message), the written answers and the late penalty."""
+    auto = sum(ex[1] for ex in s.exercises)
+    auto_max = sum(ex[2] for ex in s.exercises)
+    manual_max = sum(w[2] for w in s.written)
     if not s.written:
         title = f"{auto:g} / {auto_max:g} autograded points"
-    elif ungraded:
+    elif any(w[1] is None for w in s.written):
         title = (f"{auto:g} / {auto_max:g} autograded points; written answers "
                  f"({manual_max:g} points): {NOT_GRADED}")
     else:
-        manual = sum(score for _, score, _ in s.written)
+        manual = sum(w[1] for w in s.written)
         title = (f"{auto + manual - s.late_penalty:g} / {auto_max + manual_max:g} points "
                  f"({auto:g} autograded, {manual:g} written")
         title += f", late penalty -{s.late_penalty:g})" if s.late_penalty else ")"
-    rows = [(t, f"{score:g} / {points:g}") for t, score, points in s.exercises]
-    rows += [(f"written answer {gid}", f"{NOT_GRADED} / {points:g}" if score is None else f"{score:g} / {points:g}")
-             for gid, score, points in s.written]
+    lines = []
+    for name, score, points, checks in s.exercises:
+        lines.append(f"<tr><td><b>{escape(name)}</b></td><td><b>{score:g} / {points:g}</b></td><td></td></tr>")
+        for check in checks:
+            said = "passed" if check["outcome"] == "passed" else check["message"] or check["outcome"]
+            lines.append(f'<tr><td style="padding-left:2em">{escape(check["block"])}</td>'
+                         f'<td>{check["points"]:.3g} / {check["max_points"]:.3g}</td>'
+                         f'<td style="white-space:pre-wrap">{escape(said)}</td></tr>')
+    for gid, score, points, comment in s.written:
+        shown = f"{NOT_GRADED} / {points:g}" if score is None else f"{score:g} / {points:g}"
+        lines.append(f"<tr><td><b>written answer {escape(gid)}</b></td><td><b>{shown}</b></td>"
+                     f'<td style="white-space:pre-wrap">{escape(comment)}</td></tr>')
     if s.late_penalty:
-        rows.append(("late penalty", f"-{s.late_penalty:g}"))
-    lines = "".join(f"<tr><td>{escape(t)}</td><td>{escape(v)}</td></tr>" for t, v in rows)
+        lines.append(f"<tr><td><b>late penalty</b></td><td><b>-{s.late_penalty:g}</b></td><td></td></tr>")
     note = f"<p>Status: <b>{escape(s.status)}</b>" + (f" ({escape(s.detail)})" if s.detail else "") + "</p>"
+    rule = ("<p>Each test cell's points are split between its checks: the core checks of an exercise "
+            "carry most of them, the hidden tests and the documented errors (Raises:) a smaller share.</p>")
     return ('<div style="margin:1em auto;max-width:60em;font-family:sans-serif">'
-            f"<h2>{escape(s.assignment)}: {title}</h2>"
-            f"{note}<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
-            f"<tr><th>exercise</th><th>score</th></tr>{lines}</table></div>")
+            f"<h2>{escape(s.assignment)}: {title}</h2>{note}{rule}"
+            '<table border="1" cellpadding="4" style="border-collapse:collapse">'
+            "<tr><th>exercise / check</th><th>points</th><th>message</th></tr>" + "".join(lines) + "</table></div>")
 
 
 def finish(page: str, summary: Summary) -> str:
@@ -140,26 +151,39 @@ def finish(page: str, summary: Summary) -> str:
 
 # ------------------------------------------------------------------ course feedback
 
-def from_gradebook(gb, root: Path, name: str, student: str, recorded: dict, plugin) -> Summary:
-    """A student's :class:`Summary` from the course gradebook: scores per cell (manual
-    overrides included), the status ``course autograde`` recorded, the late penalty of
-    ``course grades`` (final.py)."""
+def from_gradebook(gb, root: Path, folder: Path, name: str, student: str, recorded: dict, plugin) -> Summary:
+    """A student's :class:`Summary` from the course gradebook in ``folder``: scores per cell
+    (manual overrides included), comments, each check (the results record), the status
+    ``course autograde`` recorded, the late penalty of ``course grades`` (final.py)."""
     from .final import Mark, fill_mark
+    from .gradebook import RESULTS
     sub = gb.find_submission(name, student)
     grades = {g.name: g for nb in sub.notebooks for g in nb.grades}
+    comments = {c.name: c.manual_comment or "" for nb in sub.notebooks for c in nb.comments}
     status = recorded.get((name, student), {})
     summary = Summary(name, status.get("status", "graded"), status.get("detail", ""))
+    checks = _checks(folder / RESULTS / name / f"{student}.json")
     for ex in exercises(read_notebook(source_path(root, name))):
         grade = grades.pop(ex.grade_id, None)
-        summary.exercises.append((ex.title, float(grade.score) if grade else 0.0, ex.points))
+        summary.exercises.append((ex.title, float(grade.score) if grade else 0.0, ex.points,
+                                  checks.get(ex.grade_id, [])))
     for gid, grade in grades.items():
         if grade.cell.cell_type == "markdown":
             score = None if grade.manual_score is None else float(grade.score)
-            summary.written.append((gid, score, float(grade.max_score)))
+            summary.written.append((gid, score, float(grade.max_score), comments.get(gid, "")))
     mark = Mark()
     fill_mark(mark, name, student, sub, status, plugin)
     summary.late_penalty = mark.late_penalty
     return summary
+
+
+def _checks(record: Path) -> dict[str, list[dict]]:
+    """test grade_id -> its checks, from a results record (Grade.results_record); {} if none."""
+    import json
+    try:
+        return {ex["test"]: ex.get("checks", []) for ex in json.loads(record.read_text())["exercises"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 @dataclass
@@ -210,7 +234,7 @@ def feedback(root: Path, folder: Path, name: str, exchange: Path | None = None,
                 if not result["success"] or not page.is_file():
                     done.failed[student] = (result.get("error") or "no page written").strip().splitlines()[-1]
                     continue
-                summary = from_gradebook(gb, root, name, student, recorded, plugin)
+                summary = from_gradebook(gb, root, folder, name, student, recorded, plugin)
                 page.write_text(finish(page.read_text(encoding="utf-8"), summary), encoding="utf-8")
                 for extra in HANDED_IN:         # nbgrader keeps them beside the handed-in notebook
                     handed = folder / "submitted" / student / name / extra
