@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from course_utils import cells
+from course_utils import cells, cli
 from course_utils.course import CourseError
 from course_utils.grading import feedback, gradebook, roster
 from course_utils.grading.autograde import autograde, check_out
@@ -175,3 +175,17 @@ def test_an_out_folder_of_another_assignment_is_refused(tmp_path):
     with pytest.raises(CourseError, match="holds the results of 03_optimizers"):
         check_out(out, NAME)
     check_out(tmp_path / "new", NAME)                      # a fresh folder
+
+
+def test_the_command(book, tmp_path, capsys):
+    common = ["feedback", "--assignment", NAME, "--root", str(ROOT), "--course-dir", str(book)]
+    assert cli.main(common + ["--out", str(tmp_path / "up")]) == 0
+    said = capsys.readouterr().out
+    assert "feedback on 01_backprop for 2 student(s)" in said and "copied for an LMS upload" in said
+    assert cli.main(common) == 0
+    assert "not handed out: add --exchange DIR" in capsys.readouterr().out
+    assert cli.main(common + ["--naming", "moodle"]) == 2
+    assert "--naming names the files of --out" in capsys.readouterr().err
+    assert cli.main(["feedback", "--assignment", NAME, "--root", str(ROOT), "--course-dir", str(tmp_path / "x")]) == 2
+    assert "no gradebook in" in capsys.readouterr().err
+
