@@ -236,9 +236,9 @@ def feedback(root: Path, folder: Path, name: str, exchange: Path | None = None,
                     continue
                 summary = from_gradebook(gb, root, folder, name, student, recorded, plugin)
                 page.write_text(finish(page.read_text(encoding="utf-8"), summary), encoding="utf-8")
-                for extra in HANDED_IN:         # nbgrader keeps them beside the handed-in notebook
+                for extra in HANDED_IN:         # of the submission graded last (a resubmission's own)
                     handed = folder / "submitted" / student / name / extra
-                    if handed.is_file() and not (page.parent / extra).is_file():
+                    if handed.is_file():
                         shutil.copy2(handed, page.parent / extra)
                 done.pages[student] = page
         if exchange is not None:
