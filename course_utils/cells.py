@@ -186,7 +186,7 @@ class Exercise:
 
     @property
     def title(self) -> str:
-        shown = [n for n in self.names if not n.endswith("(hidden)")]
+        shown = [n for n in self.names if not block_parts(n)[1]]     # not "(hidden)", "(raises)"
         return " / ".join(shown) if shown else self.grade_id
 
 

@@ -76,8 +76,13 @@ def _autograde(args) -> int:
 def _report(args) -> int:
     from .grading.classreport import report
     root = command_root(args.root)
-    runs = [Path(r) for r in args.runs]
-    out = Path(args.out) if args.out else runs[-1] / "report"
+    if args.runs:
+        runs = [Path(r) for r in args.runs]
+        out = Path(args.out) if args.out else runs[-1] / "report"
+    else:                                   # the course gradebook: every run recorded there
+        from .grading.gradebook import course_dir
+        runs = [course_dir(root, args.course_dir)]
+        out = Path(args.out) if args.out else runs[0] / "reports" / args.assignment
     page = report(root, check_assignment(root, args.assignment), runs, out,
                   submissions=args.submissions or [], archive=args.archive,
                   similar=not args.no_similarity, pairs=args.pairs)
@@ -135,9 +140,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("report", help="after grading: what the class got wrong, and which submissions "
                                       "are similar (one HTML page, plus JSON and CSV)")
     p.add_argument("--assignment", required=True, help="assignment name, e.g. 03_optimizers")
-    p.add_argument("--from", dest="runs", nargs="+", default=["grades"], metavar="DIR",
-                   help="the --out folders of `course autograde` runs, oldest first: a later record "
-                        "of a student replaces an earlier one (default: grades)")
+    p.add_argument("--course-dir", help="the course gradebook to report from (default: <root>/gradebook)")
+    p.add_argument("--from", dest="runs", nargs="+", metavar="DIR",
+                   help="instead of the course gradebook: the --out folders of `course autograde` runs, "
+                        "oldest first: a later record "
+                        "of a student replaces an earlier one")
     p.add_argument("--submissions", nargs="+", metavar="PATH",
                    help="the students' notebooks (folders or zips, as given to course autograde), "
                         "for the similarity check")

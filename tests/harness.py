@@ -36,6 +36,7 @@ class Variant:
     values: dict = field(default_factory=dict)   # or: replacement answer values
     common: bool = False         # the most common mistake: visible tests alone must catch it
     message: str = ""            # text the failure message must contain (failures teach)
+    fails: tuple = ()            # a wrong variant: exactly the blocks it fails (its partial score follows)
 
     @property
     def id(self) -> str:
@@ -59,8 +60,8 @@ class Registry(list):
             return fn
         return register
 
-    def wrong(self, target, description, common=False, message=""):
-        return self._add(target, description, False, common=common, message=message)
+    def wrong(self, target, description, common=False, message="", fails=()):
+        return self._add(target, description, False, common=common, message=message, fails=tuple(fails))
 
     def correct(self, target, description):
         return self._add(target, description, True)
@@ -71,9 +72,9 @@ class Registry(list):
         self[-1].source += "\n" + _source_of(fn)
         return fn
 
-    def wrong_values(self, target, description, common=False, message="", **values):
+    def wrong_values(self, target, description, common=False, message="", fails=(), **values):
         self.append(Variant(target, description, False, values=values, common=common,
-                            message=message))
+                            message=message, fails=tuple(fails)))
 
     def correct_values(self, target, description, **values):
         self.append(Variant(target, description, True, values=values))
@@ -138,6 +139,13 @@ class NotebookTests:
             for grade_id, names, points, src in self.tests:
                 outcomes[grade_id] = _run_cell(grade_id, names, points, src, namespace)
         return outcomes
+
+    def expected_score(self, fails) -> float:
+        """The partial score of a submission that fails exactly the blocks ``fails``: the
+        full score minus those blocks' shares (cells.block_points)."""
+        lost = sum(share for _, _, points, src in self.tests
+                   for block, share in cells.block_points(src, points) if block in fails)
+        return self.max_score - lost
 
     def cells_of(self, target: str) -> set[str]:
         """The grade ids of the test cells that check exercise ``target``."""

@@ -6,7 +6,8 @@ changes one thing; the table gives the status and score each must get. The hones
 submissions in the same batch (alice, bob, carol) lose nothing.
 
 "wrong" below means: ``linear_backward`` averages ``dout`` instead of summing it, a
-realistic mistake worth the linear layer's 3 points.
+realistic mistake: with partial credit it costs the linear cell's 3 points except the share
+of its ``linear_forward`` block, which still passes (WRONG_LINEAR, see README "Partial credit").
 """
 
 import csv
@@ -20,6 +21,9 @@ from tests.conftest import ROOT, course, release_of, solved
 
 NAME = "01_backprop"
 FULL, LINEAR, RELU, BEFORE_RELU = 23, 3, 2, 1 + 2 + 3
+# test_linear's blocks weigh linear_forward 6, linear_backward 6, linear (hidden) 2: a wrong
+# linear_backward keeps linear_forward's share (nbgrader stores it to 1/1000 of a point)
+WRONG_LINEAR = LINEAR - round(LINEAR * 6 / (6 + 6 + 2), 3)
 pytestmark = [pytest.mark.nbgrader, pytest.mark.xdist_group("class_01")]  # one run, one worker
 
 
@@ -142,7 +146,7 @@ def the_class(port):
     return {
         "alice": (solved(NAME), "graded", FULL, ""),
         "bob": (release_of(NAME).read_text(), "graded", 0, ""),
-        "carol": (submission(wrong), "graded", FULL - LINEAR, ""),
+        "carol": (submission(wrong), "graded", FULL - WRONG_LINEAR, ""),
         "dave": (None, "missing", 0, "no 01_backprop.ipynb"),
         "erin": ('{"cells": [', "invalid_notebook", 0, "not a valid notebook"),
         "frank": (submission(delete_linear_test), "tampered", FULL, "'test_linear' was deleted"),
@@ -155,15 +159,15 @@ def the_class(port):
         "judy": (submission(prepend("def relu_forward", "hog = bytearray(8 * 1024 ** 3)\n")), "crashed",
                  FULL - RELU, "ran out of memory"),
         "ken": (submission(append_cell("print('spam ' * 10_000_000)", after="def relu_forward")), "graded", FULL, ""),
-        "liam": (submission(wrong, empty_linear_test), "tampered", FULL - LINEAR, "'test_linear' was edited"),
-        "mia": (submission(wrong, duplicate_linear_test), "tampered", FULL - LINEAR, "appears more than once"),
+        "liam": (submission(wrong, empty_linear_test), "tampered", FULL - WRONG_LINEAR, "'test_linear' was edited"),
+        "mia": (submission(wrong, duplicate_linear_test), "tampered", FULL - WRONG_LINEAR, "appears more than once"),
         "noah": (submission(change_metadata), "tampered", FULL, "of test cell 'test_relu' changed"),
         "olga": (submission(wrong, append_cell(PATCH_CHECKS, after="def linear_backward")), "tampered",
-                 FULL - LINEAR, "course_utils.checks.check_close was replaced"),
+                 FULL - WRONG_LINEAR, "course_utils.checks.check_close was replaced"),
         "pete": (submission(wrong, append_cell(PATCH_NUMPY, after="def linear_backward")), "tampered",
-                 FULL - LINEAR, "numpy.allclose was replaced"),
+                 FULL - WRONG_LINEAR, "numpy.allclose was replaced"),
         "quinn": (submission(wrong, append_cell(PATCH_BUILTINS, after="def linear_backward")), "tampered",
-                  FULL - LINEAR, "builtins.isinstance was replaced"),
+                  FULL - WRONG_LINEAR, "builtins.isinstance was replaced"),
         "rosa": (submission(append_cell(PATCH_AT_CALL, after="def linear_backward")), "tampered",
                  FULL - LINEAR, "while the tests ran, numpy.isclose was replaced"),
         "sam": (submission(append_cell(TORCH, after="def linear_backward")), "tampered", FULL - LINEAR,
@@ -171,7 +175,7 @@ def the_class(port):
         "tina": (submission(append_cell(BORROW, after="def linear_backward")), "tampered", FULL - LINEAR,
                  "not your own code"),
         "uma": (submission(wrong, append_cell(IPYTHON, after="def linear_backward")), "tampered",
-                FULL - LINEAR, "IPython's exception handler was changed"),
+                FULL - WRONG_LINEAR, "IPython's exception handler was changed"),
         "vic": (submission(append_cell(READ_SOLUTIONS)), "tampered", FULL, "tried to read"),
         "walt": (submission(append_cell(WRITE_GRADEBOOK)), "tampered", FULL, "tried to write to"),
         "xena": (submission(append_cell(network_code(port))), "tampered", FULL, "tried to use the network"),
@@ -201,8 +205,8 @@ def graded(tmp_path_factory, server):
 def test_every_student_gets_the_expected_status_score_and_detail(graded):
     proc, rows, _, expected = graded
     assert set(rows) == set(expected), proc.stdout + proc.stderr
-    got = {s: (r["status"], float(r["score"])) for s, r in rows.items()}
-    want = {s: (status, float(score)) for s, (_, status, score, _) in expected.items()}
+    got = {s: (r["status"], round(float(r["score"]), 3)) for s, r in rows.items()}
+    want = {s: (status, round(float(score), 3)) for s, (_, status, score, _) in expected.items()}
     assert got == want, "\n".join(f"{s}: {rows[s]['detail']}" for s in rows if got[s] != want[s])
     for student, (_, _, _, named) in expected.items():
         assert named in rows[student]["detail"], (student, rows[student]["detail"])
@@ -237,8 +241,8 @@ def test_feedback_has_scores_and_messages_but_no_hidden_tests_and_stays_small(gr
         assert "data:image" not in html
     carol = pages["carol"].read_text()
     assert "averaged dout over the batch instead of summing it" in carol.split("check_close(\"db\"")[-1]
-    assert "<td>linear_forward / linear_backward</td><td>0 / 3</td>" in carol
-    assert f"{FULL - LINEAR:g} / {FULL:g} autograded points" in carol
+    assert f"<td><b>linear_forward / linear_backward</b></td><td><b>{LINEAR - WRONG_LINEAR:g} / 3</b></td>" in carol
+    assert f"{FULL - WRONG_LINEAR:g} / {FULL:g} autograded points" in carol
     assert "these tests do not count" in pages["sam"].read_text()
 
 

@@ -88,3 +88,56 @@ def test_a_block_that_needs_an_unattempted_blocks_value_is_not_attempted_either(
     found, _, _ = run(f)
     assert [c.outcome for c in found] == ["not_attempted"] * 4
     assert "needs `y` from 'f (hidden)', which was not attempted" in found[3].message
+
+
+# ------------------------------------------------- the runner's checks reach nbgrader's score
+
+def _graded_notebook():
+    from nbformat.v4 import new_code_cell, new_notebook
+    test = new_code_cell('with exercise("f"):\n    pass\nwith exercise("f (raises)"):\n    pass\n'
+                         'with exercise("f (hidden)"):\n    pass\n')
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "test_f", "points": 9}
+    return new_notebook(cells=[new_code_cell("def f(): pass"), test])
+
+
+def _applied(checks_, error=None, findings=(), timed_out=False):
+    from nbgrader.utils import determine_grade
+
+    from course_utils.grading.sandbox import RunResult
+    from course_utils.grading.sandboxed_execute import apply_events, build_job
+    nb = _graded_notebook()
+    job = build_job(nb, {"setup": [], "answer_names": ["f"], "torch_allowed": {}})
+    events = [{"event": "cell", "index": 0, "kind": "student", "output": "", "error": None, "findings": []}]
+    if checks_ is not None:
+        events.append({"event": "cell", "index": 1, "kind": "test", "output": "", "error": error,
+                       "findings": list(findings), "passed": error is None, "checks": checks_})
+    report = apply_events(nb, job, RunResult(events=events, timed_out=timed_out))
+    return determine_grade(nb.cells[1])[0], report.tests["test_f"], nb.cells[1].outputs
+
+
+FAILED = {"ename": "CheckFailure", "evalue": "f (raises): did not raise", "traceback": ["x"]}
+
+
+def test_a_failed_block_costs_its_share_in_nbgraders_own_score():
+    ran = [{"block": "f", "outcome": "passed"},
+           {"block": "f (raises)", "outcome": "failed", "kind": "other", "message": "f (raises): did not raise"},
+           {"block": "f (hidden)", "outcome": "passed"}]
+    score_, record, outputs = _applied(ran, FAILED)
+    assert score_ == pytest.approx(9 * 8 / 9, abs=1e-3)            # weights 6 + 2 of 6 + 1 + 2
+    assert record["points"] == pytest.approx(score_) and not record["crashed"]
+    assert [o.output_type for o in outputs] == ["stream", "execute_result", "error"]
+    assert "FAILED  0 / 1  f (raises)  -- f (raises): did not raise" in outputs[0].text
+
+
+def test_tampering_or_a_cell_that_never_ran_earns_nothing():
+    ran = [{"block": "f", "outcome": "passed"}, {"block": "f (raises)", "outcome": "failed"}]
+    tampered, record, _ = _applied(ran, FAILED, findings=["numpy.isclose was replaced"])
+    assert tampered == 0 and {c["kind"] for c in record["checks"]} == {"tampered"}
+    never, record, _ = _applied(None, timed_out=True)
+    assert never == 0 and record["crashed"] and {c["kind"] for c in record["checks"]} == {"timeout"}
+
+
+def test_a_forged_record_for_a_block_the_cell_does_not_have_is_ignored():
+    ran = [{"block": "f", "outcome": "failed"}, {"block": "bonus", "outcome": "passed"}]
+    score_, record, _ = _applied(ran, FAILED)
+    assert score_ == 0 and [c["block"] for c in record["checks"]] == ["f", "f (raises)", "f (hidden)"]

@@ -321,3 +321,21 @@ def test_exercise_keeps_the_attributes_and_classifies_what_the_student_code_rais
     wrong_error = _failure(lambda: check_raises("f(-1)", lambda: [][1]))
     assert (wrong_error.kind, wrong_error.exception) == ("exception", "IndexError")
     assert _failure(lambda: check_raises("f(-1)", lambda: None)).kind == "other"
+
+
+def test_a_check_failure_subclass_from_student_code_is_reported_as_a_plain_failure():
+    class Mine(CheckFailure):
+        def __init__(self, *args, **kwargs):
+            raise RuntimeError("my constructor ran in the grader")
+
+    def student_code():
+        err = CheckFailure.__new__(Mine)
+        CheckFailure.__init__(err, "all fine", kind="not_attempted")
+        raise err
+    reported = _failure(lambda: _raise_in_block(student_code))
+    assert type(reported) is CheckFailure and str(reported) == "f: all fine"
+
+
+def _raise_in_block(code):
+    with exercise("f", quiet=True):
+        code()

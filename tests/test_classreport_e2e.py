@@ -19,7 +19,8 @@ def graded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report_class")
     expected = report_class.build(tmp / "submissions")
     grading = course("autograde", tmp / "submissions", "--assignment", NAME, "--out", tmp / "grades",
-                     "--jobs", 2, "--timeout", 15, "--notebook-timeout", 60, "--quiet")
+                     "--course-dir", tmp / "book", "--jobs", 2, "--timeout", 15, "--notebook-timeout", 60,
+                     "--quiet")
     reporting = course("report", "--assignment", NAME, "--from", tmp / "grades",
                        "--submissions", tmp / "submissions", "--out", tmp / "report")
     assert reporting.returncode == 0, reporting.stdout + reporting.stderr
@@ -70,17 +71,21 @@ def test_both_copied_pairs_come_first_and_the_page_links_them(graded):
     assert 'id="mistakes"' in html and "a reason to look, not a verdict" in html
 
 
-def test_a_later_run_replaces_a_students_earlier_record(graded):
+def test_a_later_run_replaces_a_students_earlier_record_in_the_runs_and_in_the_gradebook(graded):
     tmp, _, _, _ = graded
     (tmp / "resubmitted" / "carol").mkdir(parents=True)
     (tmp / "resubmitted" / "carol" / f"{NAME}.ipynb").write_text(solved(NAME))
-    course("autograde", tmp / "resubmitted", "--assignment", NAME, "--out", tmp / "grades2", "--quiet")
-    proc = course("report", "--assignment", NAME, "--from", tmp / "grades", tmp / "grades2",
-                  "--no-similarity", "--out", tmp / "report2")
-    assert proc.returncode == 0, proc.stderr
-    summary = json.loads((tmp / "report2" / "report.json").read_text())
-    carol = next(s for s in summary["students"] if s["student"] == "carol")
-    assert carol["score"] == carol["max_score"] == report_class.FULL
-    linear = next(e for e in summary["exercises"] if e["test"] == "test_linear")
-    assert "forgot to add the bias b" not in {m["mistake"] for m in linear["mistakes"]}   # carol's, fixed
-    assert summary["similarity"] is None
+    course("autograde", tmp / "resubmitted", "--assignment", NAME, "--out", tmp / "grades2",
+           "--course-dir", tmp / "book", "--quiet")
+    from_runs = course("report", "--assignment", NAME, "--from", tmp / "grades", tmp / "grades2",
+                       "--no-similarity", "--out", tmp / "report2")
+    from_gradebook = course("report", "--assignment", NAME, "--course-dir", tmp / "book", "--no-similarity")
+    for proc, folder in ((from_runs, tmp / "report2"), (from_gradebook, tmp / "book" / "reports" / NAME)):
+        assert proc.returncode == 0, proc.stderr
+        summary = json.loads((folder / "report.json").read_text())
+        assert len(summary["students"]) == len(graded[3]["students"])     # the whole class, once
+        carol = next(s for s in summary["students"] if s["student"] == "carol")
+        assert carol["score"] == carol["max_score"] == report_class.FULL
+        linear = next(e for e in summary["exercises"] if e["test"] == "test_linear")
+        assert "forgot to add the bias b" not in {m["mistake"] for m in linear["mistakes"]}   # carol's, fixed
+        assert summary["similarity"] is None

@@ -1,6 +1,7 @@
 """course_utils.grading.contracts: the statuses, the run report and cell errors, and the
 autograde steps taken from nbgrader's own default."""
 
+import json
 import re
 
 import nbformat
@@ -57,7 +58,9 @@ def test_a_timed_out_notebook_is_a_timeout_and_another_problem_a_crash():
 
 def test_the_run_report_survives_its_json_round_trip():
     report = RunReport(sandboxed=False, findings=["x"], refused=["y"], forged="f", timed_out=True,
-                       problem="p", cell_timeouts=[1], out_of_memory=[2], crashed_cells=[3])
+                       problem="p", cell_timeouts=[1], out_of_memory=[2], crashed_cells=[3],
+                       tests={"test_f": {"checks": [{"block": "f", "outcome": "passed"}], "points": 1.0,
+                                         "max_points": 1.0, "crashed": False, "tampered": []}})
     assert RunReport.from_json(report.to_json()) == report
     with pytest.raises(TypeError):
         RunReport.from_json('{"unknown_key": 1}')
@@ -118,3 +121,14 @@ def test_grading_skips_the_instructors_experiments_but_runs_what_the_student_wro
     assert [c["grade_id"] for c in job["cells"] if c["kind"] == "test"] == \
         [e.grade_id for e in cells.exercises(source)]
     assert set(cells.setup_sources(source)) <= set(ran)        # the notebook's setup cells still run
+
+
+def test_a_results_record_has_the_agreed_fields():
+    exercises = [{"test": "test_f", "exercise": "f", "points": 0.0, "max_points": 2.0, "outcome": "failed",
+                  "checks": []}]
+    grade = Grade("alice", "01_backprop", 0.0, 23.0, Status.TIMEOUT, "cell(s) 4 ran past", 6.12345,
+                  exercises)
+    record = json.loads(json.dumps(grade.results_record()))
+    assert record == {"version": 1, "student": "alice", "assignment": "01_backprop", "status": "timeout",
+                      "detail": "cell(s) 4 ran past", "score": 0.0, "max_score": 23.0, "seconds": 6.123,
+                      "exercises": exercises}

@@ -5,7 +5,8 @@ tests/harness.py):
 
 - the solution passes every test cell, hidden and visible;
 - each wrong variant loses the points of the exercise it breaks, and only those
-  (a mistake is not punished twice);
+  (a mistake is not punished twice); where it says which blocks it fails (``fails=``),
+  exactly those blocks lose their share of the cell's points (partial credit);
 - each "common" wrong variant is caught by the visible tests alone;
 - each correct variant in another style keeps full marks;
 - failure messages name the mistake where the variant says so, and never show hidden
@@ -16,6 +17,7 @@ import importlib
 
 import pytest
 
+from course_utils.cells import block_parts
 from tests.conftest import ASSIGNMENTS, variants_module
 from tests.harness import NotebookTests, score
 
@@ -53,7 +55,7 @@ def test_every_exercise_has_wrong_and_correct_variants(full, name):
     variants = _variants(name)
     for _, names, _, _ in full[name].tests:
         for exercise in names:
-            if exercise.endswith("(hidden)"):
+            if block_parts(exercise)[1]:        # "(hidden)", "(raises)": checked with the core block
                 continue
             wrong = [v for v in variants if v.target == exercise and not v.correct]
             right = [v for v in variants if v.target == exercise and v.correct]
@@ -82,6 +84,10 @@ def test_variant_is_graded_as_it_deserves(full, visible, name, variant):
     assert failed & own, f"wrong variant kept full marks on {sorted(own)}"
     assert failed <= own, f"one mistake punished in other cells too: {sorted(failed - own)}"
     assert score(outcomes) < tests.max_score
+    if variant.fails:           # the exact partial score: these blocks lose their share, no other does
+        failed_blocks = set().union(*(o.failed_blocks for o in outcomes.values()))
+        assert failed_blocks == set(variant.fails)
+        assert score(outcomes) == pytest.approx(tests.expected_score(variant.fails), abs=1e-3 * len(own))
     message = " ".join(outcomes[gid].message for gid in failed)
     if variant.message:
         assert variant.message in message, f"message does not name the mistake: {message}"

@@ -37,7 +37,8 @@ def graded(tmp_path_factory):
         (subs / student).mkdir(parents=True)
         if text is not None:
             (subs / student / f"{NAME}.ipynb").write_text(text)
-    proc = course("autograde", subs, "--assignment", NAME, "--out", tmp / "out", "--jobs", 2)
+    proc = course("autograde", subs, "--assignment", NAME, "--out", tmp / "out", "--jobs", 2,
+                  "--course-dir", tmp / "gradebook")
     rows = {r["student"]: r for r in csv.DictReader(open(tmp / "out" / "grades.csv"))}
     records = {p.stem: json.loads(p.read_text()) for p in (tmp / "out" / "results").glob("*.json")}
     return proc, rows, records
@@ -94,3 +95,14 @@ def test_an_untouched_release_is_not_attempted(graded):
     assert linear["outcome"] == "not_attempted" and linear["points"] == 0
     assert {c["kind"] for c in linear["checks"]} == {"not_attempted"}
     assert linear["checks"][0]["exception"] == "NotImplementedError"
+
+
+def test_feedback_lists_each_check_with_its_points_and_message(graded):
+    proc, _, _ = graded
+    out = next(p for p in map(str, proc.args) if p.endswith("/out"))
+    page = open(f"{out}/feedback/carol.html").read()
+    summary = page[:page.index("</table>")]
+    share = f"{LINEAR_FORWARD_SHARE:.3g}"
+    assert f'linear_forward</td><td>{share} / {share}</td><td style="white-space:pre-wrap">passed</td>' in summary
+    assert f"linear_backward</td><td>0 / {share}</td>" in summary
+    assert "averaged dout over the batch instead of summing it" in summary

@@ -159,18 +159,29 @@ def _quiet_nbgrader():
 
 
 def summary_html(grade: Grade, rows: list[tuple[str, float, float]], manual_points: float) -> str:
-    """A table of the exercises' scores, for the top of a student's feedback page."""
+    """A table of the exercises' scores, for the top of a student's feedback page: under
+    each exercise, each of its checks (``grade.exercises``) with its points and message."""
     from html import escape
-    lines = [f"<tr><td>{escape(title)}</td><td>{score:g} / {points:g}</td></tr>"
-             for title, score, points in rows]
+    records = grade.exercises if len(grade.exercises) == len(rows) else [{}] * len(rows)
+    lines = []
+    for (title, score, points), record in zip(rows, records):
+        lines.append(f"<tr><td><b>{escape(title)}</b></td><td><b>{score:g} / {points:g}</b></td><td></td></tr>")
+        for check in record.get("checks", []):
+            said = "passed" if check["outcome"] == "passed" else check["message"] or check["outcome"]
+            lines.append(f'<tr><td style="padding-left:2em">{escape(check["block"])}</td>'
+                         f'<td>{check["points"]:.3g} / {check["max_points"]:.3g}</td>'
+                         f'<td style="white-space:pre-wrap">{escape(said)}</td></tr>')
     note = f"<p>Status: <b>{escape(grade.status)}</b>" + \
         (f" ({escape(grade.detail)})" if grade.detail else "") + "</p>"
     manual = (f"<p>Written answers ({manual_points:g} points) are graded by hand.</p>"
               if manual_points else "")
+    rule = ("<p>Each test cell's points are split between its checks: the core checks of an exercise "
+            "carry most of them, the hidden tests and the documented errors (Raises:) a smaller share.</p>")
     return ('<div style="margin:1em auto;max-width:60em;font-family:sans-serif">'
             f"<h2>{escape(grade.assignment)}: {grade.score:g} / {grade.max_score:g} autograded points</h2>"
-            f"{note}<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
-            "<tr><th>exercise</th><th>score</th></tr>" + "".join(lines) + f"</table>{manual}</div>")
+            f"{note}{rule}<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
+            "<tr><th>exercise / check</th><th>points</th><th>message</th></tr>" + "".join(lines)
+            + f"</table>{manual}</div>")
 
 
 def _nbgrader_failure(result: dict) -> str:

@@ -38,8 +38,9 @@ def load_records(runs, assignment: str) -> dict[str, dict]:
     """student -> record, for ``assignment``, from the ``results/`` folders of ``runs``.
 
     Args:
-        runs: grading output folders (``course autograde --out``), oldest first; a later
-            record of a student replaces an earlier one.
+        runs: the course gradebook (``results/<assignment>/``: every run recorded there, the
+            latest grade of each student) or grading output folders (``course autograde
+            --out``), oldest first; a later record of a student replaces an earlier one.
         assignment: only records of this assignment are read.
 
     A record (``results/<student>.json``) holds ``version`` (1), ``student``,
@@ -55,9 +56,11 @@ def load_records(runs, assignment: str) -> dict[str, dict]:
     records: dict[str, dict] = {}
     for run in map(Path, runs):
         folder = run / "results"
+        if (folder / assignment).is_dir():       # the course gradebook keeps them per assignment
+            folder = folder / assignment
         if not folder.is_dir():
-            raise CourseError(f"{run}: no results/ folder; pass the --out folder of a "
-                              "`course autograde` run")
+            raise CourseError(f"{run}: no results/ folder; pass the course gradebook or the "
+                              "--out folder of a `course autograde` run")
         for path in sorted(folder.glob("*.json")):
             record = _read_record(path)
             if record["assignment"] == assignment:

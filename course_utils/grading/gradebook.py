@@ -10,6 +10,7 @@ itself lays it out, so formgrader and ``nbgrader export`` work on it::
     gradebook/gradebook.db                    scores per cell, manual grades and comments
     gradebook/submitted/<student>/<NAME>/     the notebook handed in, and timestamp.txt
     gradebook/autograded/<student>/<NAME>/    the autograded notebook (formgrader shows it)
+    gradebook/results/<NAME>/<student>.json   each check's outcome, for ``course report``
 
 plus tables in gradebook.db: ``course_status`` (each submission's status and detail) and
 ``course_sources`` (the fingerprint of each version of an assignment's source set up).
@@ -36,6 +37,7 @@ from .corrections import add_cells
 
 DEFAULT_DIR = "gradebook"
 DATABASE = "gradebook.db"
+RESULTS = "results"             # results/<NAME>/<student>.json: each check's outcome (course report)
 LOCK = ".gradebook.lock"
 NOT_RECORDED = (Status.MISSING, Status.UNRECOGNISED)   # nothing of theirs to keep
 SOURCES_TABLE = """CREATE TABLE IF NOT EXISTS course_sources (
@@ -145,9 +147,10 @@ def record(folder: Path, course_id: str, name: str, grades: list[Grade], found) 
 
     ``found``: submissions.collect's result (the hand-in times and LMS late marks).
     """
-    from .autograde import _quiet_nbgrader
+    from .autograde import _quiet_nbgrader, write_results
     subs = getattr(found, "submissions", {})
     with locked(folder), _quiet_nbgrader(), open_gradebook(folder, course_id) as gb:
+        write_results(folder / RESULTS / name, grades)     # what `course report` reads
         for grade in grades:
             if grade.status in NOT_RECORDED or not grade.graded_in:
                 continue                    # not graded_in: the worker died; keep what was there

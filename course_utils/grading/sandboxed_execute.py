@@ -120,7 +120,8 @@ def apply_events(nb, job: dict, result) -> RunReport:
                 reason = result.problem or forged or "the notebook stopped before this cell"
                 cell.outputs.append(new_output("error", **cell_error(
                     CellErrorName.NOT_RUN, reason, [f"{CellErrorName.NOT_RUN}: these tests did not run: {reason}"])))
-                tests[job_cell["grade_id"]] = _test_record(cell, {}, ("other", reason))
+                why = ("timeout" if result.timed_out else "other", reason)
+                tests[job_cell["grade_id"]] = _test_record(cell, {}, why)
             continue
         text = str(event.get("output", ""))
         if text:
@@ -178,7 +179,9 @@ def _partial_credit(cell, record: dict) -> None:
     """Add the per-check table and the cell's partial score (an ``execute_result``, which
     nbgrader reads as the score) to a failed test cell's outputs."""
     rows = [f"  {'passed' if c['outcome'] == 'passed' else 'FAILED'}  {c['points']:.3g} / "
-            f"{c['max_points']:.3g}  {c['block']}" for c in record["checks"]]
+            f"{c['max_points']:.3g}  {c['block']}"
+            + ("" if c["outcome"] == "passed" else f"  -- {(c['message'] or c['outcome']).splitlines()[0][:120]}")
+            for c in record["checks"]]
     score = min(record["points"], record["max_points"])
     table = f"Partial credit: {score:g} of {record['max_points']:g} points\n" + "\n".join(rows) + "\n"
     cell.outputs.append(new_output("stream", name="stdout", text=table))

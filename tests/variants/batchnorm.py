@@ -25,7 +25,8 @@ variants = Registry()
 
 # ---------------------------------------------------------------- 1.1 batchnorm_forward
 @variants.wrong("batchnorm_forward", "normalises with the unbiased variance (consistent backward passes)",
-                common=True, message="unbiased variance (ddof=1)")
+                common=True, message="unbiased variance (ddof=1)",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -57,7 +58,8 @@ def batchnorm_backward_alt(dout, cache):
 
 
 @variants.wrong("batchnorm_forward", "normalises with the running statistics in training (consistent backward)",
-                message="running statistics in training mode")
+                message="running statistics in training mode",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -85,7 +87,8 @@ def batchnorm_backward_alt(dout, cache):
 
 
 @variants.wrong("batchnorm_forward", "biased variance in the running estimate",
-                message="biased batch variance in the running estimate")
+                message="biased batch variance in the running estimate",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -106,7 +109,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "momentum on the old value (0.9 on the new one)",
-                message="momentum on the old value")
+                message="momentum on the old value", fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -126,7 +129,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
 
 
-@variants.wrong("batchnorm_forward", "batch statistics at test time", message="test batch's statistics")
+@variants.wrong("batchnorm_forward", "batch statistics at test time", message="test batch's statistics",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -146,7 +150,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "updates the running statistics at test time too",
-                message="must stay unchanged")
+                message="must stay unchanged", fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -170,7 +174,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "reads the running statistics but never stores the update",
-                message="forgot to update the running mean")
+                message="forgot to update the running mean", fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -190,7 +194,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
 
 
-@variants.wrong("batchnorm_forward", "ignores the momentum argument (always 0.1)")
+@variants.wrong("batchnorm_forward", "ignores the momentum argument (always 0.1)",
+                fails=("batchnorm_forward (hidden)",))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -211,7 +216,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "forgets eps in training (backward consistent with it)",
-                message="forgot eps inside the square root")
+                message="forgot eps inside the square root", fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -231,7 +236,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
 
 
-@variants.wrong("batchnorm_forward", "ignores the eps argument (always 1e-5)")
+@variants.wrong("batchnorm_forward", "ignores the eps argument (always 1e-5)", fails=("batchnorm_forward (hidden)",))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     eps = 1e-5
     N, D = x.shape
@@ -252,7 +257,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
 
 
-@variants.wrong("batchnorm_forward", "starts the running variance at zeros instead of ones")
+@variants.wrong("batchnorm_forward", "starts the running variance at zeros instead of ones",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -272,7 +278,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     return gamma * xhat + beta, (xhat, xmu, ivar, sqrtvar, gamma)
 
 
-@variants.wrong("batchnorm_forward", "centres x in place", message="in place")
+@variants.wrong("batchnorm_forward", "centres x in place", message="in place",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -294,7 +301,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "no check for a single example in training (silent inf / NaN)",
-                message="did not raise ValueError (it returned normally)")
+                message="did not raise ValueError (it returned normally)", fails=("batchnorm_forward (raises)",))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if "running_mean" not in bn_state:
@@ -314,7 +321,7 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "no check for N = 1: N / (N - 1) raises ZeroDivisionError",
-                message="got 'ZeroDivisionError'")
+                message="got 'ZeroDivisionError'", fails=("batchnorm_forward (raises)",))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if "running_mean" not in bn_state:
@@ -333,7 +340,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "running variance from var + eps (the variable under the square root)",
-                message="eps only goes under the square root")
+                message="eps only goes under the square root",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -354,7 +362,8 @@ def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
 
 
 @variants.wrong("batchnorm_forward", "forgets eps at test time only",
-                message="forgot eps inside the square root at test time")
+                message="forgot eps inside the square root at test time",
+                fails=("batchnorm_forward", "batchnorm_forward (hidden)"))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, D = x.shape
     if train and N == 1:
@@ -459,14 +468,16 @@ def batchnorm_backward_alt(dout, cache):
 
 # ---------------------------------------------------------------- 2.1 batchnorm_backward
 @variants.wrong("batchnorm_backward", "treats the batch mean and variance as constants", common=True,
-                message="treated the batch mean and variance as constants")
+                message="treated the batch mean and variance as constants",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     return dout * gamma * ivar, (dout * xhat).sum(axis=0), dout.sum(axis=0)
 
 
 @variants.wrong("batchnorm_backward", "drops the path through the mean",
-                message="dropped the path through the batch mean")
+                message="dropped the path through the batch mean",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -477,7 +488,8 @@ def batchnorm_backward(dout, cache):
 
 
 @variants.wrong("batchnorm_backward", "drops the path through the variance",
-                message="dropped the path through the batch variance")
+                message="dropped the path through the batch variance",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -486,7 +498,8 @@ def batchnorm_backward(dout, cache):
     return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
 
 
-@variants.wrong("batchnorm_backward", "dgamma without xhat", message="summed dout without multiplying by xhat")
+@variants.wrong("batchnorm_backward", "dgamma without xhat", message="summed dout without multiplying by xhat",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -495,7 +508,8 @@ def batchnorm_backward(dout, cache):
     return dx, dout.sum(axis=0), dout.sum(axis=0)
 
 
-@variants.wrong("batchnorm_backward", "dbeta averaged", message="averaged dout over the batch")
+@variants.wrong("batchnorm_backward", "dbeta averaged", message="averaged dout over the batch",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -504,7 +518,8 @@ def batchnorm_backward(dout, cache):
     return dx, (dout * xhat).sum(axis=0), dout.mean(axis=0)
 
 
-@variants.wrong("batchnorm_backward", "forgets the 1/2 of the square root's derivative")
+@variants.wrong("batchnorm_backward", "forgets the 1/2 of the square root's derivative",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -514,7 +529,8 @@ def batchnorm_backward(dout, cache):
     return dx1 - dx1.sum(axis=0) / N, (dout * xhat).sum(axis=0), dout.sum(axis=0)
 
 
-@variants.wrong("batchnorm_backward", "scales dout in place", message="in place")
+@variants.wrong("batchnorm_backward", "scales dout in place", message="in place",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -525,7 +541,8 @@ def batchnorm_backward(dout, cache):
 
 
 @variants.wrong("batchnorm_backward", "sums dxhat * xmu over every element (np.sum without axis=0)",
-                message="summed dxhat * xmu over every element (np.sum without axis=0)")
+                message="summed dxhat * xmu over every element (np.sum without axis=0)",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -538,7 +555,8 @@ def batchnorm_backward(dout, cache):
 
 
 @variants.wrong("batchnorm_backward", "sums dmu over every element (np.sum without axis=0)",
-                message="dgamma and dbeta are right, so the mistake is in what only dx uses")
+                message="dgamma and dbeta are right, so the mistake is in what only dx uses",
+                fails=("batchnorm_backward", "batchnorm_backward (hidden)"))
 def batchnorm_backward(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -549,7 +567,8 @@ def batchnorm_backward(dout, cache):
     return dx1 + dmu / N, np.sum(dout * xhat, axis=0), np.sum(dout, axis=0)
 
 
-@variants.wrong("batchnorm_backward", "uses the last forward call's values instead of the cache")
+@variants.wrong("batchnorm_backward", "uses the last forward call's values instead of the cache",
+                fails=("batchnorm_backward (hidden)",))
 def batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     global _last
     N, D = x.shape
@@ -595,7 +614,7 @@ def batchnorm_backward(dout, cache):
 
 # ---------------------------------------------------------------- 2.2 batchnorm_backward_alt
 @variants.wrong("batchnorm_backward_alt", "drops the xhat * dgamma term", common=True,
-                message="the xhat * dgamma term")
+                message="the xhat * dgamma term", fails=("batchnorm_backward_alt", "batchnorm_backward_alt (hidden)"))
 def batchnorm_backward_alt(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -604,7 +623,8 @@ def batchnorm_backward_alt(dout, cache):
 
 
 @variants.wrong("batchnorm_backward_alt", "sums dxhat * xhat over every element (no axis=0)",
-                message="summed dxhat * xhat over every element (np.sum without axis=0)")
+                message="summed dxhat * xhat over every element (np.sum without axis=0)",
+                fails=("batchnorm_backward_alt", "batchnorm_backward_alt (hidden)"))
 def batchnorm_backward_alt(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -613,7 +633,8 @@ def batchnorm_backward_alt(dout, cache):
     return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
 
 
-@variants.wrong("batchnorm_backward_alt", "forgets the 1/N", message="forgot the factor 1/N")
+@variants.wrong("batchnorm_backward_alt", "forgets the 1/N", message="forgot the factor 1/N",
+                fails=("batchnorm_backward_alt", "batchnorm_backward_alt (hidden)"))
 def batchnorm_backward_alt(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -621,7 +642,8 @@ def batchnorm_backward_alt(dout, cache):
     return (gamma * ivar) * (N * dout - dbeta - xhat * dgamma), dgamma, dbeta
 
 
-@variants.wrong("batchnorm_backward_alt", "forgets gamma", message="forgot to multiply dout by gamma")
+@variants.wrong("batchnorm_backward_alt", "forgets gamma", message="forgot to multiply dout by gamma",
+                fails=("batchnorm_backward_alt", "batchnorm_backward_alt (hidden)"))
 def batchnorm_backward_alt(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -629,7 +651,8 @@ def batchnorm_backward_alt(dout, cache):
     return (ivar / N) * (N * dout - dbeta - xhat * dgamma), dgamma, dbeta
 
 
-@variants.wrong("batchnorm_backward_alt", "N - 1 instead of N")
+@variants.wrong("batchnorm_backward_alt", "N - 1 instead of N",
+                fails=("batchnorm_backward_alt", "batchnorm_backward_alt (hidden)"))
 def batchnorm_backward_alt(dout, cache):
     xhat, xmu, ivar, sqrtvar, gamma = cache
     N = dout.shape[0]
@@ -652,14 +675,16 @@ def batchnorm_backward_alt(dout, cache):
 
 # ---------------------------------------------------------------- 3.1 layer norm
 @variants.wrong("layernorm_forward", "normalises over the batch axis", common=True,
-                message="normalised each feature over the batch")
+                message="normalised each feature over the batch",
+                fails=("layernorm (hidden)", "layernorm_backward", "layernorm_forward"))
 def layernorm_forward(x, gamma, beta, eps=1e-5):
     mu, var = x.mean(axis=0), x.var(axis=0)
     xhat = (x - mu) / np.sqrt(var + eps)
     return gamma * xhat + beta, (xhat, 1 / np.sqrt(var + eps), gamma)
 
 
-@variants.wrong("layernorm_forward", "unbiased variance", message="unbiased variance (ddof=1)")
+@variants.wrong("layernorm_forward", "unbiased variance", message="unbiased variance (ddof=1)",
+                fails=("layernorm (hidden)", "layernorm_backward", "layernorm_forward"))
 def layernorm_forward(x, gamma, beta, eps=1e-5):
     mu, var = x.mean(axis=1, keepdims=True), x.var(axis=1, ddof=1, keepdims=True)
     ivar = 1 / np.sqrt(var + eps)
@@ -667,7 +692,8 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
     return gamma * xhat + beta, (xhat, ivar, gamma)
 
 
-@variants.wrong("layernorm_forward", "forgets keepdims", message="raised ValueError")
+@variants.wrong("layernorm_forward", "forgets keepdims", message="raised ValueError",
+                fails=("layernorm (hidden)", "layernorm_backward", "layernorm_forward"))
 def layernorm_forward(x, gamma, beta, eps=1e-5):
     mu, var = x.mean(axis=1), x.var(axis=1)
     ivar = 1 / np.sqrt(var + eps)
@@ -675,7 +701,8 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
     return gamma * xhat + beta, (xhat, ivar, gamma)
 
 
-@variants.wrong("layernorm_forward", "eps outside the square root")
+@variants.wrong("layernorm_forward", "eps outside the square root",
+                fails=("layernorm (hidden)", "layernorm_backward", "layernorm_forward"))
 def layernorm_forward(x, gamma, beta, eps=1e-5):
     mu, var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
     ivar = 1 / (np.sqrt(var) + eps)
@@ -684,14 +711,16 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
 
 
 @variants.wrong("layernorm_backward", "treats the row statistics as constants", common=True,
-                message="treated the row mean and variance as constants")
+                message="treated the row mean and variance as constants",
+                fails=("layernorm (hidden)", "layernorm_backward"))
 def layernorm_backward(dout, cache):
     xhat, ivar, gamma = cache
     return dout * gamma * ivar, (dout * xhat).sum(axis=0), dout.sum(axis=0)
 
 
 @variants.wrong("layernorm_backward", "closed form summed over the batch axis",
-                message="over the batch axis instead of over the features")
+                message="over the batch axis instead of over the features",
+                fails=("layernorm (hidden)", "layernorm_backward"))
 def layernorm_backward(dout, cache):
     xhat, ivar, gamma = cache
     dxhat = dout * gamma
@@ -699,7 +728,8 @@ def layernorm_backward(dout, cache):
     return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
 
 
-@variants.wrong("layernorm_backward", "dgamma and dbeta summed over the features", message="shape (4,)")
+@variants.wrong("layernorm_backward", "dgamma and dbeta summed over the features", message="shape (4,)",
+                fails=("layernorm (hidden)", "layernorm_backward"))
 def layernorm_backward(dout, cache):
     xhat, ivar, gamma = cache
     D = dout.shape[1]
@@ -709,7 +739,8 @@ def layernorm_backward(dout, cache):
     return dx, (dout * xhat).sum(axis=1), dout.sum(axis=1)
 
 
-@variants.wrong("layernorm_backward", "forgets gamma", message="forgot to multiply dout by gamma")
+@variants.wrong("layernorm_backward", "forgets gamma", message="forgot to multiply dout by gamma",
+                fails=("layernorm (hidden)", "layernorm_backward"))
 def layernorm_backward(dout, cache):
     xhat, ivar, gamma = cache
     D = dout.shape[1]
@@ -755,7 +786,8 @@ def layernorm_backward(dout, cache):
 # ---------------------------------------------------------------- 3.2 spatial batch norm
 @variants.wrong("spatial_batchnorm_forward", "reshape to (-1, C) without moving the channel axis",
                 common=True, message="changed 12 outputs, in channels [0, 1, 2] of examples [0, 1]; in BatchNorm2d it "
-                                     "changes exactly the N*H*W = 12 outputs of channel 1")
+                                     "changes exactly the N*H*W = 12 outputs of channel 1",
+                fails=("spatial_batchnorm (hidden)", "spatial_batchnorm_backward", "spatial_batchnorm_forward"))
 def spatial_batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, C, H, W = x.shape
     out2, bn_cache = batchnorm_forward(x.reshape(-1, C), gamma, beta, bn_state, train, momentum=momentum, eps=eps)
@@ -770,7 +802,8 @@ def spatial_batchnorm_backward(dout, cache):
 
 
 @variants.wrong("spatial_batchnorm_forward", "instance norm: statistics per example and channel",
-                message="that is instance norm")
+                message="that is instance norm",
+                fails=("spatial_batchnorm (hidden)", "spatial_batchnorm_backward", "spatial_batchnorm_forward"))
 def spatial_batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, C, H, W = x.shape
     if "running_mean" not in bn_state:
@@ -797,7 +830,7 @@ def spatial_batchnorm_backward(dout, cache):
 
 
 @variants.wrong("spatial_batchnorm_forward", "unbiased factor N/(N-1) instead of NHW/(NHW-1)",
-                message="used N/(N-1)")
+                message="used N/(N-1)", fails=("spatial_batchnorm (hidden)", "spatial_batchnorm_forward"))
 def spatial_batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, C, H, W = x.shape
     if "running_mean" not in bn_state:
@@ -821,7 +854,8 @@ def spatial_batchnorm_backward(dout, cache):
     return dx, (dout * xhat).sum(axis=(0, 2, 3)), dout.sum(axis=(0, 2, 3))
 
 
-@variants.wrong("spatial_batchnorm_forward", "moves the channel axis last but forgets to move it back")
+@variants.wrong("spatial_batchnorm_forward", "moves the channel axis last but forgets to move it back",
+                fails=("spatial_batchnorm (hidden)", "spatial_batchnorm_forward"))
 def spatial_batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps=1e-5):
     N, C, H, W = x.shape
     out2, bn_cache = batchnorm_forward(x.transpose(0, 2, 3, 1).reshape(-1, C), gamma, beta, bn_state, train,
@@ -830,21 +864,24 @@ def spatial_batchnorm_forward(x, gamma, beta, bn_state, train, momentum=0.1, eps
 
 
 @variants.wrong("spatial_batchnorm_backward", "reshapes dout without the transpose", common=True,
-                message="without moving its channel axis last first")
+                message="without moving its channel axis last first",
+                fails=("spatial_batchnorm (hidden)", "spatial_batchnorm_backward"))
 def spatial_batchnorm_backward(dout, cache):
     bn_cache, (N, C, H, W) = cache
     dx2, dgamma, dbeta = batchnorm_backward_alt(dout.reshape(-1, C), bn_cache)
     return dx2.reshape(N, H, W, C).transpose(0, 3, 1, 2), dgamma, dbeta
 
 
-@variants.wrong("spatial_batchnorm_backward", "reshapes dx back without the inverse transpose")
+@variants.wrong("spatial_batchnorm_backward", "reshapes dx back without the inverse transpose",
+                fails=("spatial_batchnorm (hidden)", "spatial_batchnorm_backward"))
 def spatial_batchnorm_backward(dout, cache):
     bn_cache, (N, C, H, W) = cache
     dx2, dgamma, dbeta = batchnorm_backward_alt(dout.transpose(0, 2, 3, 1).reshape(-1, C), bn_cache)
     return dx2.reshape(N, C, H, W), dgamma, dbeta
 
 
-@variants.wrong("spatial_batchnorm_backward", "averages dgamma and dbeta over the positions")
+@variants.wrong("spatial_batchnorm_backward", "averages dgamma and dbeta over the positions",
+                fails=("spatial_batchnorm (hidden)", "spatial_batchnorm_backward"))
 def spatial_batchnorm_backward(dout, cache):
     bn_cache, (N, C, H, W) = cache
     dx2, dgamma, dbeta = batchnorm_backward_alt(dout.transpose(0, 2, 3, 1).reshape(-1, C), bn_cache)
@@ -882,38 +919,42 @@ def spatial_batchnorm_backward(dout, cache):
 
 # ---------------------------------------------------------------- 4.1 fold_batchnorm
 @variants.wrong("fold_batchnorm", "forgets the running mean", common=True,
-                message="forgot to subtract the running mean")
+                message="forgot to subtract the running mean", fails=("fold_batchnorm", "fold_batchnorm (hidden)"))
 def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     s = gamma / np.sqrt(running_var + eps)
     return W * s, b * s + beta
 
 
 @variants.wrong("fold_batchnorm", "divides by the variance instead of the std",
-                message="divided by running_var + eps instead of its square root")
+                message="divided by running_var + eps instead of its square root",
+                fails=("fold_batchnorm", "fold_batchnorm (hidden)"))
 def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     s = gamma / (running_var + eps)
     return W * s, (b - running_mean) * s + beta
 
 
-@variants.wrong("fold_batchnorm", "forgets beta", message="forgot to add beta")
+@variants.wrong("fold_batchnorm", "forgets beta", message="forgot to add beta",
+                fails=("fold_batchnorm", "fold_batchnorm (hidden)"))
 def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     s = gamma / np.sqrt(running_var + eps)
     return W * s, (b - running_mean) * s
 
 
-@variants.wrong("fold_batchnorm", "scales the rows of W instead of its columns", message="raised ValueError")
+@variants.wrong("fold_batchnorm", "scales the rows of W instead of its columns", message="raised ValueError",
+                fails=("fold_batchnorm", "fold_batchnorm (hidden)"))
 def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     s = gamma / np.sqrt(running_var + eps)
     return W * s[:, None], (b - running_mean) * s + beta
 
 
-@variants.wrong("fold_batchnorm", "ignores the eps argument")
+@variants.wrong("fold_batchnorm", "ignores the eps argument", fails=("fold_batchnorm (hidden)",))
 def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     s = gamma / np.sqrt(running_var + 1e-5)
     return W * s, (b - running_mean) * s + beta
 
 
-@variants.wrong("fold_batchnorm", "scales W in place", message="in place")
+@variants.wrong("fold_batchnorm", "scales W in place", message="in place",
+                fails=("fold_batchnorm", "fold_batchnorm (hidden)"))
 def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
     s = gamma / np.sqrt(running_var + eps)
     W *= s
@@ -927,8 +968,8 @@ def fold_batchnorm(W, b, gamma, beta, running_mean, running_var, eps=1e-5):
 
 
 # ---------------------------------------------------------------- 7.1 multiple choice
-variants.wrong_values("question 7.1", "zero mean and unit std", answer_bn_stats="a")
-variants.wrong_values("question 7.1", "gamma and beta swapped", answer_bn_stats="b")
-variants.wrong_values("question 7.1", "the running statistics", answer_bn_stats="d")
-variants.wrong_values("question 7.1", "not a string", answer_bn_stats=3)
+variants.wrong_values("question 7.1", "zero mean and unit std", answer_bn_stats="a", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "gamma and beta swapped", answer_bn_stats="b", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "the running statistics", answer_bn_stats="d", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "not a string", answer_bn_stats=3, fails=("question 7.1",))
 variants.correct_values("question 7.1", "upper case with spaces", answer_bn_stats=" C ")

@@ -18,38 +18,42 @@ variants = Registry()
 
 # ---------------------------------------------------------------- 1.1 fit_standardizer
 @variants.wrong("fit_standardizer", "leaves the scale of a constant feature at 0", common=True,
-                message="left the scale of a constant feature at 0")
+                message="left the scale of a constant feature at 0",
+                fails=("fit_standardizer", "fit_standardizer (hidden)"))
 def fit_standardizer(X_train):
     return X_train.mean(axis=0), X_train.std(axis=0)
 
 
-@variants.wrong("fit_standardizer", "sample standard deviation, ddof=1", message="ddof=1")
+@variants.wrong("fit_standardizer", "sample standard deviation, ddof=1", message="ddof=1",
+                fails=("fit_standardizer", "fit_standardizer (hidden)"))
 def fit_standardizer(X_train):
     std = X_train.std(axis=0, ddof=1)
     return X_train.mean(axis=0), np.where(std == 0, 1.0, std)
 
 
 @variants.wrong("fit_standardizer", "the variance instead of the standard deviation",
-                message="variance instead of the standard deviation")
+                message="variance instead of the standard deviation",
+                fails=("fit_standardizer", "fit_standardizer (hidden)"))
 def fit_standardizer(X_train):
     var = X_train.var(axis=0)
     return X_train.mean(axis=0), np.where(var == 0, 1.0, var)
 
 
 @variants.wrong("fit_standardizer", "one mean and std for all pixels together (no axis)",
-                message="one value per feature")
+                message="one value per feature", fails=("fit_standardizer", "fit_standardizer (hidden)"))
 def fit_standardizer(X_train):
     std = X_train.std()
     return X_train.mean(), std if std > 0 else 1.0
 
 
 @variants.wrong("fit_standardizer", "adds a small eps to the std instead of using 1 for a constant feature",
-                message="exactly 1 where it is 0")
+                message="exactly 1 where it is 0", fails=("fit_standardizer", "fit_standardizer (hidden)"))
 def fit_standardizer(X_train):
     return X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
 
 
-@variants.wrong("fit_standardizer", "centres X_train in place before taking the std", message="modified its input")
+@variants.wrong("fit_standardizer", "centres X_train in place before taking the std", message="modified its input",
+                fails=("fit_standardizer", "fit_standardizer (hidden)"))
 def fit_standardizer(X_train):
     mean = X_train.mean(axis=0)
     X_train -= mean
@@ -79,25 +83,29 @@ def fit_standardizer(X_train):
 
 
 # ---------------------------------------------------------------- 1.1 standardize
-@variants.wrong("standardize", "standardizes X in place and returns it", common=True, message="modified its input X")
+@variants.wrong("standardize", "standardizes X in place and returns it", common=True, message="modified its input X",
+                fails=("standardize", "standardize (hidden)"))
 def standardize(X, mean, scale):
     X -= mean
     X /= scale
     return X
 
 
-@variants.wrong("standardize", "refits: uses X's own mean and std", message="its own mean and std")
+@variants.wrong("standardize", "refits: uses X's own mean and std", message="its own mean and std",
+                fails=("standardize", "standardize (hidden)"))
 def standardize(X, mean, scale):
     std = X.std(axis=0)
     return (X - X.mean(axis=0)) / np.where(std == 0, 1.0, std)
 
 
-@variants.wrong("standardize", "multiplies by scale", message="multiplied by scale")
+@variants.wrong("standardize", "multiplies by scale", message="multiplied by scale",
+                fails=("standardize", "standardize (hidden)"))
 def standardize(X, mean, scale):
     return (X - mean) * scale
 
 
-@variants.wrong("standardize", "forgets the mean", message="forgot to subtract the mean")
+@variants.wrong("standardize", "forgets the mean", message="forgot to subtract the mean",
+                fails=("standardize", "standardize (hidden)"))
 def standardize(X, mean, scale):
     return X / scale
 
@@ -111,20 +119,23 @@ def standardize(X, mean, scale):
 
 
 # ---------------------------------------------------------------- 1.2 zca_whitening
-@variants.wrong("zca_whitening", "np.cov with its default N - 1", common=True, message="N - 1")
+@variants.wrong("zca_whitening", "np.cov with its default N - 1", common=True, message="N - 1",
+                fails=("zca_whitening", "zca_whitening (hidden)"))
 def zca_whitening(X_train, eps=1e-2):
     lam, U = np.linalg.eigh(np.cov(X_train, rowvar=False))
     return X_train.mean(axis=0), (U / np.sqrt(lam + eps)) @ U.T
 
 
-@variants.wrong("zca_whitening", "PCA whitening: no rotation back with U.T", message="PCA whitening")
+@variants.wrong("zca_whitening", "PCA whitening: no rotation back with U.T", message="PCA whitening",
+                fails=("zca_whitening", "zca_whitening (hidden)"))
 def zca_whitening(X_train, eps=1e-2):
     mean = X_train.mean(axis=0)
     lam, U = np.linalg.eigh((X_train - mean).T @ (X_train - mean) / len(X_train))
     return mean, U / np.sqrt(lam + eps)
 
 
-@variants.wrong("zca_whitening", "eps left out", message="left out eps")
+@variants.wrong("zca_whitening", "eps left out", message="left out eps",
+                fails=("zca_whitening", "zca_whitening (hidden)"))
 def zca_whitening(X_train, eps=1e-2):
     mean = X_train.mean(axis=0)
     lam, U = np.linalg.eigh((X_train - mean).T @ (X_train - mean) / len(X_train))
@@ -132,20 +143,23 @@ def zca_whitening(X_train, eps=1e-2):
         return mean, (U / np.sqrt(lam)) @ U.T
 
 
-@variants.wrong("zca_whitening", "no square root", message="forgot the square root")
+@variants.wrong("zca_whitening", "no square root", message="forgot the square root",
+                fails=("zca_whitening", "zca_whitening (hidden)"))
 def zca_whitening(X_train, eps=1e-2):
     mean = X_train.mean(axis=0)
     lam, U = np.linalg.eigh((X_train - mean).T @ (X_train - mean) / len(X_train))
     return mean, (U / (lam + eps)) @ U.T
 
 
-@variants.wrong("zca_whitening", "covariance of the uncentred data", message="without subtracting the mean")
+@variants.wrong("zca_whitening", "covariance of the uncentred data", message="without subtracting the mean",
+                fails=("zca_whitening", "zca_whitening (hidden)"))
 def zca_whitening(X_train, eps=1e-2):
     lam, U = np.linalg.eigh(X_train.T @ X_train / len(X_train))
     return X_train.mean(axis=0), (U / np.sqrt(lam + eps)) @ U.T
 
 
-@variants.wrong("zca_whitening", "centres X_train in place", message="modified its input")
+@variants.wrong("zca_whitening", "centres X_train in place", message="modified its input",
+                fails=("zca_whitening", "zca_whitening (hidden)"))
 def zca_whitening(X_train, eps=1e-2):
     mean = X_train.mean(axis=0)
     X_train -= mean
@@ -172,7 +186,7 @@ def zca_whitening(X_train, eps=1e-2):
 
 # ---------------------------------------------------------------- 2.1 minibatch_indices
 @variants.wrong("minibatch_indices", "loses the last, shorter batch (range stops at n - batch_size)", common=True,
-                message="dropped the last, shorter batch")
+                message="dropped the last, shorter batch", fails=("minibatch_indices", "minibatch_indices (hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -181,7 +195,7 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
 
 
 @variants.wrong("minibatch_indices", "np.array_split into ceil(n / batch_size) nearly equal parts",
-                message="np.array_split")
+                message="np.array_split", fails=("minibatch_indices", "minibatch_indices (hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -192,7 +206,8 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     return [p for p in parts if len(p)]
 
 
-@variants.wrong("minibatch_indices", "draws the indices with replacement", message="with replacement")
+@variants.wrong("minibatch_indices", "draws the indices with replacement", message="with replacement",
+                fails=("minibatch_indices", "minibatch_indices (hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -202,7 +217,7 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
 
 
 @variants.wrong("minibatch_indices", "shuffles the order of the batches, not of the examples",
-                message="not only the order of the batches")
+                message="not only the order of the batches", fails=("minibatch_indices", "minibatch_indices (hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -213,7 +228,8 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     return batches
 
 
-@variants.wrong("minibatch_indices", "draws from the global np.random", message="not from np.random")
+@variants.wrong("minibatch_indices", "draws from the global np.random", message="not from np.random",
+                fails=("minibatch_indices",))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -223,7 +239,8 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
 
 
 @variants.wrong("minibatch_indices", "a generator with a fixed seed inside",
-                message="do not create a generator with a fixed seed")
+                message="do not create a generator with a fixed seed",
+                fails=("minibatch_indices", "minibatch_indices (hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -233,7 +250,7 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
 
 
 @variants.wrong("minibatch_indices", "n // batch_size + 1 batches: an empty one when batch_size divides n",
-                message="last batch is empty")
+                message="last batch is empty", fails=("minibatch_indices", "minibatch_indices (hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -242,7 +259,8 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     return [order[k * batch_size:(k + 1) * batch_size] for k in range(count)]
 
 
-@variants.wrong("minibatch_indices", "ignores drop_last", message="although drop_last=True")
+@variants.wrong("minibatch_indices", "ignores drop_last", message="although drop_last=True",
+                fails=("minibatch_indices", "minibatch_indices (hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -251,7 +269,7 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
 
 
 @variants.wrong("minibatch_indices", "a hand-written shuffle that swaps each element with any position (biased)",
-                message="not uniform")
+                message="not uniform", fails=("minibatch_indices (hidden)",))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -264,7 +282,11 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     return [order[i:i + batch_size] for i in range(0, end, batch_size)]
 
 
-@variants.wrong("minibatch_indices", "yields the batches (a generator, usable once)", message="generator")
+@variants.wrong("minibatch_indices", "yields the batches (a generator, usable once)", message="generator",
+                fails=("minibatch_indices",
+                       "minibatch_indices (hidden)",
+                       "minibatch_indices (raises)",
+                       "minibatch_indices (raises, hidden)"))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     if batch_size < 1:
         raise ValueError(batch_size)
@@ -275,7 +297,7 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
 
 
 @variants.wrong("minibatch_indices", "no check of batch_size (range raises only for 0)",
-                message="did not raise ValueError")
+                message="did not raise ValueError", fails=("minibatch_indices (raises, hidden)",))
 def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
     order = rng.permutation(n) if shuffle else np.arange(n)
     end = n - n % batch_size if drop_last and batch_size else n
@@ -315,14 +337,15 @@ def minibatch_indices(n, batch_size, rng, shuffle=True, drop_last=False):
 
 # ---------------------------------------------------------------- 2.2 minibatch_grad_std
 @variants.wrong("minibatch_grad_std", "sigma / sqrt(m): no finite-population factor", common=True,
-                message="finite-population factor")
+                message="finite-population factor", fails=("minibatch_grad_std", "minibatch_grad_std (hidden)"))
 def minibatch_grad_std(per_example_grads, batch_size):
     if not 1 <= batch_size <= len(per_example_grads):
         raise ValueError(batch_size)
     return per_example_grads.std(axis=0) / np.sqrt(batch_size)
 
 
-@variants.wrong("minibatch_grad_std", "(N - m) / N", message="(N - m) / N instead")
+@variants.wrong("minibatch_grad_std", "(N - m) / N", message="(N - m) / N instead",
+                fails=("minibatch_grad_std", "minibatch_grad_std (hidden)"))
 def minibatch_grad_std(per_example_grads, batch_size):
     N = len(per_example_grads)
     if not 1 <= batch_size <= N:
@@ -330,7 +353,8 @@ def minibatch_grad_std(per_example_grads, batch_size):
     return np.sqrt(per_example_grads.var(axis=0) / batch_size * (N - batch_size) / N)
 
 
-@variants.wrong("minibatch_grad_std", "the sample variance, ddof=1", message="ddof=1")
+@variants.wrong("minibatch_grad_std", "the sample variance, ddof=1", message="ddof=1",
+                fails=("minibatch_grad_std", "minibatch_grad_std (hidden)"))
 def minibatch_grad_std(per_example_grads, batch_size):
     N = len(per_example_grads)
     if not 1 <= batch_size <= N:
@@ -339,7 +363,8 @@ def minibatch_grad_std(per_example_grads, batch_size):
     return np.sqrt(per_example_grads.var(axis=0, ddof=1) / batch_size * correction)
 
 
-@variants.wrong("minibatch_grad_std", "returns the variance", message="returned the variance")
+@variants.wrong("minibatch_grad_std", "returns the variance", message="returned the variance",
+                fails=("minibatch_grad_std", "minibatch_grad_std (hidden)"))
 def minibatch_grad_std(per_example_grads, batch_size):
     N = len(per_example_grads)
     if not 1 <= batch_size <= N:
@@ -348,7 +373,8 @@ def minibatch_grad_std(per_example_grads, batch_size):
     return per_example_grads.var(axis=0) / batch_size * correction
 
 
-@variants.wrong("minibatch_grad_std", "0 / 0 = NaN for a single example", message="NaN")
+@variants.wrong("minibatch_grad_std", "0 / 0 = NaN for a single example", message="NaN",
+                fails=("minibatch_grad_std (hidden)",))
 def minibatch_grad_std(per_example_grads, batch_size):
     N = len(per_example_grads)
     if not 1 <= batch_size <= N:
@@ -357,7 +383,8 @@ def minibatch_grad_std(per_example_grads, batch_size):
         return np.sqrt(per_example_grads.var(axis=0) / batch_size * (N - batch_size) / (N - 1))
 
 
-@variants.wrong("minibatch_grad_std", "no check of batch_size", message="did not raise ValueError")
+@variants.wrong("minibatch_grad_std", "no check of batch_size", message="did not raise ValueError",
+                fails=("minibatch_grad_std (raises)", "minibatch_grad_std (raises, hidden)"))
 def minibatch_grad_std(per_example_grads, batch_size):
     N = len(per_example_grads)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -381,14 +408,16 @@ def minibatch_grad_std(per_example_grads, batch_size):
 
 
 # ---------------------------------------------------------------- 3.1 shift_images
-@variants.wrong("shift_images", "np.roll: wraps around", common=True, message="np.roll")
+@variants.wrong("shift_images", "np.roll: wraps around", common=True, message="np.roll",
+                fails=("shift_images", "shift_images (hidden)"))
 def shift_images(images, dx, dy):
     dx = np.broadcast_to(dx, len(images))
     dy = np.broadcast_to(dy, len(images))
     return np.stack([np.roll(image, (int(y), int(x)), axis=(0, 1)) for image, x, y in zip(images, dx, dy)])
 
 
-@variants.wrong("shift_images", "dx and dy swapped (dx moves down)", message="swapped dx and dy")
+@variants.wrong("shift_images", "dx and dy swapped (dx moves down)", message="swapped dx and dy",
+                fails=("shift_images", "shift_images (hidden)"))
 def shift_images(images, dx, dy):
     N, H, W = images.shape
     dx, dy = np.broadcast_to(dy, N), np.broadcast_to(dx, N)
@@ -401,7 +430,8 @@ def shift_images(images, dx, dy):
     return out
 
 
-@variants.wrong("shift_images", "moves the other way", message="moved the other way")
+@variants.wrong("shift_images", "moves the other way", message="moved the other way",
+                fails=("shift_images", "shift_images (hidden)"))
 def shift_images(images, dx, dy):
     N, H, W = images.shape
     dx, dy = -np.broadcast_to(dx, N), -np.broadcast_to(dy, N)
@@ -415,7 +445,7 @@ def shift_images(images, dx, dy):
 
 
 @variants.wrong("shift_images", "slices a[:-k]: a shift of 0 raises (an empty slice)",
-                message="a[:-k] is empty when k = 0")
+                message="a[:-k] is empty when k = 0", fails=("shift_images", "shift_images (hidden)"))
 def shift_images(images, dx, dy):
     N, H, W = images.shape
     dx, dy = np.broadcast_to(dx, N), np.broadcast_to(dy, N)
@@ -434,7 +464,8 @@ def shift_images(images, dx, dy):
     return out
 
 
-@variants.wrong("shift_images", "slices a[:W - k]: a shift beyond the image raises", message="counts from the end")
+@variants.wrong("shift_images", "slices a[:W - k]: a shift beyond the image raises", message="counts from the end",
+                fails=("shift_images", "shift_images (hidden)"))
 def shift_images(images, dx, dy):
     N, H, W = images.shape
     dx, dy = np.broadcast_to(dx, N), np.broadcast_to(dy, N)
@@ -447,7 +478,8 @@ def shift_images(images, dx, dy):
     return out
 
 
-@variants.wrong("shift_images", "one shift for all images: dx[0], dy[0]", message="shifted every image by dx[0]")
+@variants.wrong("shift_images", "one shift for all images: dx[0], dy[0]", message="shifted every image by dx[0]",
+                fails=("shift_images", "shift_images (hidden)"))
 def shift_images(images, dx, dy):
     N, H, W = images.shape
     x, y = int(np.ravel(dx)[0]), int(np.ravel(dy)[0])
@@ -458,7 +490,8 @@ def shift_images(images, dx, dy):
     return out
 
 
-@variants.wrong("shift_images", "shifts the input in place", message="modified its input")
+@variants.wrong("shift_images", "shifts the input in place", message="modified its input",
+                fails=("shift_images", "shift_images (hidden)"))
 def shift_images(images, dx, dy):
     N, H, W = images.shape
     dx, dy = np.broadcast_to(dx, N), np.broadcast_to(dy, N)
@@ -502,7 +535,7 @@ def shift_images(images, dx, dy):
 
 # ---------------------------------------------------------------- 3.1 random_shift
 @variants.wrong("random_shift", "rng.integers(-k, k): the upper end is never drawn", common=True,
-                message="both ends are included")
+                message="both ends are included", fails=("random_shift", "random_shift (hidden)"))
 def random_shift(images, max_shift, rng):
     if max_shift < 0:
         raise ValueError(max_shift)
@@ -511,7 +544,8 @@ def random_shift(images, max_shift, rng):
     return shift_images(images, dx, dy)
 
 
-@variants.wrong("random_shift", "one shift for the whole batch", message="one dx and one dy per image")
+@variants.wrong("random_shift", "one shift for the whole batch", message="one dx and one dy per image",
+                fails=("random_shift", "random_shift (hidden)"))
 def random_shift(images, max_shift, rng):
     if max_shift < 0:
         raise ValueError(max_shift)
@@ -519,7 +553,8 @@ def random_shift(images, max_shift, rng):
     return shift_images(images, dx, dy)
 
 
-@variants.wrong("random_shift", "the same number for dx and dy", message="draw dx and dy separately")
+@variants.wrong("random_shift", "the same number for dx and dy", message="draw dx and dy separately",
+                fails=("random_shift", "random_shift (hidden)"))
 def random_shift(images, max_shift, rng):
     if max_shift < 0:
         raise ValueError(max_shift)
@@ -527,7 +562,8 @@ def random_shift(images, max_shift, rng):
     return shift_images(images, d, d)
 
 
-@variants.wrong("random_shift", "rounds uniform floats: the ends are half as likely", message="not uniform")
+@variants.wrong("random_shift", "rounds uniform floats: the ends are half as likely", message="not uniform",
+                fails=("random_shift (hidden)",))
 def random_shift(images, max_shift, rng):
     if max_shift < 0:
         raise ValueError(max_shift)
@@ -536,7 +572,8 @@ def random_shift(images, max_shift, rng):
     return shift_images(images, dx, dy)
 
 
-@variants.wrong("random_shift", "draws from the global np.random", message="not from np.random")
+@variants.wrong("random_shift", "draws from the global np.random", message="not from np.random",
+                fails=("random_shift",))
 def random_shift(images, max_shift, rng):
     if max_shift < 0:
         raise ValueError(max_shift)
@@ -558,8 +595,8 @@ def random_shift(images, max_shift, rng):
 
 
 # ---------------------------------------------------------------- 5.1 question
-variants.wrong_values("question 5.1", "mirroring", answer_augmentation="a")
-variants.wrong_values("question 5.1", "rotating by 180 degrees", answer_augmentation="b")
-variants.wrong_values("question 5.1", "all four", answer_augmentation="e")
-variants.wrong_values("question 5.1", "not a string", answer_augmentation=3)
+variants.wrong_values("question 5.1", "mirroring", answer_augmentation="a", fails=("question 5.1",))
+variants.wrong_values("question 5.1", "rotating by 180 degrees", answer_augmentation="b", fails=("question 5.1",))
+variants.wrong_values("question 5.1", "all four", answer_augmentation="e", fails=("question 5.1",))
+variants.wrong_values("question 5.1", "not a string", answer_augmentation=3, fails=("question 5.1",))
 variants.correct_values("question 5.1", "upper case with spaces", answer_augmentation=" C ")

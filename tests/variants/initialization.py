@@ -15,23 +15,24 @@ variants = Registry()
 
 
 # ---------------------------------------------------------------- 2.1 zeros_init
-@variants.wrong("zeros_init", "transposed shape (fan_out, fan_in)", common=True, message="looks transposed")
+@variants.wrong("zeros_init", "transposed shape (fan_out, fan_in)", common=True, message="looks transposed",
+                fails=("zeros_init", "zeros_init (hidden)"))
 def zeros_init(fan_in, fan_out):
     return np.zeros((fan_out, fan_in))
 
 
 @variants.wrong("zeros_init", "np.zeros(fan_in, fan_out): the second argument is the dtype",
-                message="raised TypeError")
+                message="raised TypeError", fails=("zeros_init", "zeros_init (hidden)"))
 def zeros_init(fan_in, fan_out):
     return np.zeros(fan_in, fan_out)
 
 
-@variants.wrong("zeros_init", "integer zeros", message="dtype int64")
+@variants.wrong("zeros_init", "integer zeros", message="dtype int64", fails=("zeros_init", "zeros_init (hidden)"))
 def zeros_init(fan_in, fan_out):
     return np.zeros((fan_in, fan_out), dtype=int)
 
 
-@variants.wrong("zeros_init", "tiny constant instead of zeros")
+@variants.wrong("zeros_init", "tiny constant instead of zeros", fails=("zeros_init", "zeros_init (hidden)"))
 def zeros_init(fan_in, fan_out):
     return np.full((fan_in, fan_out), 1e-3)
 
@@ -47,38 +48,45 @@ def zeros_init(fan_in, fan_out):
 
 
 # ---------------------------------------------------------------- 2.1 small_normal_init
-@variants.wrong("small_normal_init", "global np.random instead of rng", common=True, message="np.random")
+@variants.wrong("small_normal_init", "global np.random instead of rng", common=True, message="np.random",
+                fails=("small_normal_init", "small_normal_init (hidden)"))
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return std * np.random.randn(fan_in, fan_out)
 
 
-@variants.wrong("small_normal_init", "ignores the std argument", message="ignored the std argument")
+@variants.wrong("small_normal_init", "ignores the std argument", message="ignored the std argument",
+                fails=("small_normal_init", "small_normal_init (hidden)"))
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return rng.normal(0.0, 0.01, size=(fan_in, fan_out))
 
 
-@variants.wrong("small_normal_init", "std**2 as the scale", message="used std**2")
+@variants.wrong("small_normal_init", "std**2 as the scale", message="used std**2",
+                fails=("small_normal_init", "small_normal_init (hidden)"))
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return rng.normal(0.0, std ** 2, size=(fan_in, fan_out))
 
 
-@variants.wrong("small_normal_init", "uniform on [-std, std]", message="U(-std, std)")
+@variants.wrong("small_normal_init", "uniform on [-std, std]", message="U(-std, std)",
+                fails=("small_normal_init", "small_normal_init (hidden)"))
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return rng.uniform(-std, std, size=(fan_in, fan_out))
 
 
 @variants.wrong("small_normal_init", "a single random number for the whole array",
-                message="every hidden unit still gets the same gradient")
+                message="every hidden unit still gets the same gradient",
+                fails=("small_normal_init", "small_normal_init (hidden)"))
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return rng.normal(0.0, std) * np.ones((fan_in, fan_out))
 
 
-@variants.wrong("small_normal_init", "creates its own generator with a fixed seed", message="different seeds")
+@variants.wrong("small_normal_init", "creates its own generator with a fixed seed", message="different seeds",
+                fails=("small_normal_init", "small_normal_init (hidden)"))
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return np.random.default_rng(0).normal(0.0, std, size=(fan_in, fan_out))
 
 
-@variants.wrong("small_normal_init", "one random row, tiled over all rows", message="equal to their neighbour")
+@variants.wrong("small_normal_init", "one random row, tiled over all rows", message="equal to their neighbour",
+                fails=("small_normal_init", "small_normal_init (hidden)"))
 def small_normal_init(fan_in, fan_out, rng, std=0.01):
     return np.tile(rng.normal(0.0, std, size=fan_out), (fan_in, 1))
 
@@ -90,41 +98,48 @@ def small_normal_init(fan_in, fan_out, rng, std=0.01):
 
 # ---------------------------------------------------------------- 2.2 xavier_uniform
 @variants.wrong("xavier_uniform", "std used as the uniform bound", common=True,
-                message="used the std sqrt(2/(fan_in+fan_out)) as the bound")
+                message="used the std sqrt(2/(fan_in+fan_out)) as the bound",
+                fails=("xavier_uniform", "xavier_uniform (hidden)"))
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     a = gain * np.sqrt(2.0 / (fan_in + fan_out))
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_uniform", "missing square root", message="forgot the square root")
+@variants.wrong("xavier_uniform", "missing square root", message="forgot the square root",
+                fails=("xavier_uniform", "xavier_uniform (hidden)"))
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     a = gain * 6.0 / (fan_in + fan_out)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_uniform", "ignores the gain", message="ignored the gain argument")
+@variants.wrong("xavier_uniform", "ignores the gain", message="ignored the gain argument",
+                fails=("xavier_uniform", "xavier_uniform (hidden)"))
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     a = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_uniform", "fan_in only", message="used fan_in instead of fan_in + fan_out")
+@variants.wrong("xavier_uniform", "fan_in only", message="used fan_in instead of fan_in + fan_out",
+                fails=("xavier_uniform", "xavier_uniform (hidden)"))
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     a = gain * np.sqrt(6.0 / fan_in)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_uniform", "draws from [0, a) with rng.random", message="instead of [-bound, bound)")
+@variants.wrong("xavier_uniform", "draws from [0, a) with rng.random", message="instead of [-bound, bound)",
+                fails=("xavier_uniform", "xavier_uniform (hidden)"))
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     return rng.random((fan_in, fan_out)) * gain * np.sqrt(6.0 / (fan_in + fan_out))
 
 
-@variants.wrong("xavier_uniform", "normal distribution with the bound as std", message="normal distribution")
+@variants.wrong("xavier_uniform", "normal distribution with the bound as std", message="normal distribution",
+                fails=("xavier_uniform", "xavier_uniform (hidden)"))
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, gain * np.sqrt(6.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_uniform", "one random row broadcast over all rows", message="equal to their neighbour")
+@variants.wrong("xavier_uniform", "one random row broadcast over all rows", message="equal to their neighbour",
+                fails=("xavier_uniform", "xavier_uniform (hidden)"))
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
     a = gain * np.sqrt(6.0 / (fan_in + fan_out))
     return np.zeros((fan_in, fan_out)) + rng.uniform(-a, a, size=fan_out)
@@ -138,34 +153,40 @@ def xavier_uniform(fan_in, fan_out, rng, gain=1.0):
 
 # ---------------------------------------------------------------- 2.2 xavier_normal
 @variants.wrong("xavier_normal", "uniform bound used as the std", common=True,
-                message="used the uniform bound sqrt(6/(fan_in+fan_out)) as the std")
+                message="used the uniform bound sqrt(6/(fan_in+fan_out)) as the std",
+                fails=("xavier_normal", "xavier_normal (hidden)"))
 def xavier_normal(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, gain * np.sqrt(6.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_normal", "variance used as the std", message="forgot the square root")
+@variants.wrong("xavier_normal", "variance used as the std", message="forgot the square root",
+                fails=("xavier_normal", "xavier_normal (hidden)"))
 def xavier_normal(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, gain * 2.0 / (fan_in + fan_out), size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_normal", "ignores the gain", message="ignored the gain argument")
+@variants.wrong("xavier_normal", "ignores the gain", message="ignored the gain argument",
+                fails=("xavier_normal", "xavier_normal (hidden)"))
 def xavier_normal(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
 @variants.wrong("xavier_normal", "uniform distribution with the right std",
-                message="drew from a uniform distribution instead of a normal one")
+                message="drew from a uniform distribution instead of a normal one",
+                fails=("xavier_normal", "xavier_normal (hidden)"))
 def xavier_normal(fan_in, fan_out, rng, gain=1.0):
     a = gain * np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_normal", "LeCun normal 1/fan_in", message="used 1/fan_in (LeCun)")
+@variants.wrong("xavier_normal", "LeCun normal 1/fan_in", message="used 1/fan_in (LeCun)",
+                fails=("xavier_normal", "xavier_normal (hidden)"))
 def xavier_normal(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, gain * np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
 
 
-@variants.wrong("xavier_normal", "gain squared (gain applied to the variance and the std)")
+@variants.wrong("xavier_normal", "gain squared (gain applied to the variance and the std)",
+                fails=("xavier_normal", "xavier_normal (hidden)"))
 def xavier_normal(fan_in, fan_out, rng, gain=1.0):
     return rng.normal(0.0, gain ** 2 * np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
@@ -177,38 +198,45 @@ def xavier_normal(fan_in, fan_out, rng, gain=1.0):
 
 
 # ---------------------------------------------------------------- 2.3 he_normal
-@variants.wrong("he_normal", "missing factor 2 for ReLU", common=True, message="forgot the factor 2")
+@variants.wrong("he_normal", "missing factor 2 for ReLU", common=True, message="forgot the factor 2",
+                fails=("he_normal", "he_normal (hidden)"))
 def he_normal(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))
 
 
-@variants.wrong("he_normal", "fan_out instead of fan_in", message="used fan_out instead of fan_in")
+@variants.wrong("he_normal", "fan_out instead of fan_in", message="used fan_out instead of fan_in",
+                fails=("he_normal", "he_normal (hidden)"))
 def he_normal(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / fan_out), size=(fan_in, fan_out))
 
 
-@variants.wrong("he_normal", "missing square root", message="forgot the square root")
+@variants.wrong("he_normal", "missing square root", message="forgot the square root",
+                fails=("he_normal", "he_normal (hidden)"))
 def he_normal(fan_in, fan_out, rng):
     return rng.normal(0.0, 2.0 / fan_in, size=(fan_in, fan_out))
 
 
-@variants.wrong("he_normal", "Xavier's formula", message="used Xavier's 2/(fan_in+fan_out)")
+@variants.wrong("he_normal", "Xavier's formula", message="used Xavier's 2/(fan_in+fan_out)",
+                fails=("he_normal", "he_normal (hidden)"))
 def he_normal(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
-@variants.wrong("he_normal", "uniform distribution with He's std", message="uniform distribution")
+@variants.wrong("he_normal", "uniform distribution with He's std", message="uniform distribution",
+                fails=("he_normal", "he_normal (hidden)"))
 def he_normal(fan_in, fan_out, rng):
     a = np.sqrt(6.0 / fan_in)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("he_normal", "returns torch's (fan_out, fan_in) layout", message="looks transposed")
+@variants.wrong("he_normal", "returns torch's (fan_out, fan_in) layout", message="looks transposed",
+                fails=("he_normal", "he_normal (hidden)"))
 def he_normal(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_out, fan_in))
 
 
-@variants.wrong("he_normal", "one random column broadcast over all columns", message="equal to their neighbour")
+@variants.wrong("he_normal", "one random column broadcast over all columns", message="equal to their neighbour",
+                fails=("he_normal", "he_normal (hidden)"))
 def he_normal(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, 1)) * np.ones((1, fan_out))
 
@@ -223,36 +251,41 @@ def he_normal(fan_in, fan_out, rng):
 
 # ---------------------------------------------------------------- 2.3 he_uniform
 @variants.wrong("he_uniform", "std used as the uniform bound", common=True,
-                message="used the std sqrt(2/fan_in) as the bound")
+                message="used the std sqrt(2/fan_in) as the bound", fails=("he_uniform", "he_uniform (hidden)"))
 def he_uniform(fan_in, fan_out, rng):
     a = np.sqrt(2.0 / fan_in)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("he_uniform", "fan_out instead of fan_in", message="used fan_out instead of fan_in")
+@variants.wrong("he_uniform", "fan_out instead of fan_in", message="used fan_out instead of fan_in",
+                fails=("he_uniform", "he_uniform (hidden)"))
 def he_uniform(fan_in, fan_out, rng):
     a = np.sqrt(6.0 / fan_out)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("he_uniform", "missing factor 2 (LeCun uniform)", message="forgot the factor 2")
+@variants.wrong("he_uniform", "missing factor 2 (LeCun uniform)", message="forgot the factor 2",
+                fails=("he_uniform", "he_uniform (hidden)"))
 def he_uniform(fan_in, fan_out, rng):
     a = np.sqrt(3.0 / fan_in)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("he_uniform", "missing square root", message="forgot the square root")
+@variants.wrong("he_uniform", "missing square root", message="forgot the square root",
+                fails=("he_uniform", "he_uniform (hidden)"))
 def he_uniform(fan_in, fan_out, rng):
     a = 6.0 / fan_in
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@variants.wrong("he_uniform", "normal distribution with He's std", message="normal distribution")
+@variants.wrong("he_uniform", "normal distribution with He's std", message="normal distribution",
+                fails=("he_uniform", "he_uniform (hidden)"))
 def he_uniform(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
 
 
-@variants.wrong("he_uniform", "one random row broadcast over all rows", message="equal to their neighbour")
+@variants.wrong("he_uniform", "one random row broadcast over all rows", message="equal to their neighbour",
+                fails=("he_uniform", "he_uniform (hidden)"))
 def he_uniform(fan_in, fan_out, rng):
     a = np.sqrt(6.0 / fan_in)
     return np.zeros((fan_in, fan_out)) + rng.uniform(-a, a, size=fan_out)
@@ -277,7 +310,7 @@ def _act(activation):
 
 
 @variants.wrong("layer_stats", "statistics of the pre-activations", common=True,
-                message="before the activation")
+                message="before the activation", fails=("layer_stats", "layer_stats (hidden)"))
 def layer_stats(x, weights, activation):
     f = _act(activation)
     stats, h = [], x
@@ -291,7 +324,8 @@ def layer_stats(x, weights, activation):
 variants.also(_act)   # the variant uses the helper above
 
 
-@variants.wrong("layer_stats", "no activation after the last layer", message="after the last layer")
+@variants.wrong("layer_stats", "no activation after the last layer", message="after the last layer",
+                fails=("layer_stats", "layer_stats (hidden)"))
 def layer_stats(x, weights, activation):
     f = _act(activation)
     stats, h = [], x
@@ -306,7 +340,8 @@ def layer_stats(x, weights, activation):
 variants.also(_act)   # the variant uses the helper above
 
 
-@variants.wrong("layer_stats", "includes the input's statistics", message="not the input x")
+@variants.wrong("layer_stats", "includes the input's statistics", message="not the input x",
+                fails=("layer_stats", "layer_stats (hidden)"))
 def layer_stats(x, weights, activation):
     f = _act(activation)
     stats, h = [(x.mean(), x.std())], x
@@ -319,7 +354,8 @@ def layer_stats(x, weights, activation):
 variants.also(_act)   # the variant uses the helper above
 
 
-@variants.wrong("layer_stats", "per-unit std averaged over the units", message="std of each unit")
+@variants.wrong("layer_stats", "per-unit std averaged over the units", message="std of each unit",
+                fails=("layer_stats", "layer_stats (hidden)"))
 def layer_stats(x, weights, activation):
     f = _act(activation)
     stats, h = [], x
@@ -333,7 +369,7 @@ variants.also(_act)   # the variant uses the helper above
 
 
 @variants.wrong("layer_stats", "activation applied before the matrix product",
-                message="before the matrix product")
+                message="before the matrix product", fails=("layer_stats", "layer_stats (hidden)"))
 def layer_stats(x, weights, activation):
     f = _act(activation)
     stats, h = [], x
@@ -346,7 +382,8 @@ def layer_stats(x, weights, activation):
 variants.also(_act)   # the variant uses the helper above
 
 
-@variants.wrong("layer_stats", "sigmoid written as (tanh(z) + 1) / 2 (it is (tanh(z / 2) + 1) / 2)")
+@variants.wrong("layer_stats", "sigmoid written as (tanh(z) + 1) / 2 (it is (tanh(z / 2) + 1) / 2)",
+                fails=("layer_stats (hidden)",))
 def layer_stats(x, weights, activation):
     table = {None: lambda z: z, "relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
              "sigmoid": lambda z: (np.tanh(z) + 1) / 2}
@@ -360,7 +397,8 @@ def layer_stats(x, weights, activation):
     return stats
 
 
-@variants.wrong("layer_stats", "torch layout: h @ W.T", message="raised ValueError")
+@variants.wrong("layer_stats", "torch layout: h @ W.T", message="raised ValueError",
+                fails=("layer_stats", "layer_stats (hidden)"))
 def layer_stats(x, weights, activation):
     f = _act(activation)
     stats, h = [], x
@@ -373,7 +411,8 @@ def layer_stats(x, weights, activation):
 variants.also(_act)   # the variant uses the helper above
 
 
-@variants.wrong("layer_stats", "a function given as activation is ignored", message="ignored the activation")
+@variants.wrong("layer_stats", "a function given as activation is ignored", message="ignored the activation",
+                fails=("layer_stats", "layer_stats (hidden)", "layer_stats (raises)", "layer_stats (raises, hidden)"))
 def layer_stats(x, weights, activation):
     f = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
          "sigmoid": lambda z: 1 / (1 + np.exp(-z))}.get(activation, lambda z: z)
@@ -385,7 +424,8 @@ def layer_stats(x, weights, activation):
 
 
 @variants.wrong("layer_stats", "unknown names silently mean no activation",
-                message="did not raise ValueError (it returned normally)")
+                message="did not raise ValueError (it returned normally)",
+                fails=("layer_stats (raises)", "layer_stats (raises, hidden)"))
 def layer_stats(x, weights, activation):
     if callable(activation):
         f = activation
@@ -399,7 +439,8 @@ def layer_stats(x, weights, activation):
     return stats
 
 
-@variants.wrong("layer_stats", "KeyError for unknown names", message="must raise ValueError")
+@variants.wrong("layer_stats", "KeyError for unknown names", message="must raise ValueError",
+                fails=("layer_stats (raises)", "layer_stats (raises, hidden)"))
 def layer_stats(x, weights, activation):
     table = {None: lambda z: z, "relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
              "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
@@ -411,7 +452,8 @@ def layer_stats(x, weights, activation):
     return stats
 
 
-@variants.wrong("layer_stats", "bare ValueError without a message", message="name the unknown activation")
+@variants.wrong("layer_stats", "bare ValueError without a message", message="name the unknown activation",
+                fails=("layer_stats (raises)",))
 def layer_stats(x, weights, activation):
     table = {None: lambda z: z, "relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
              "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
@@ -463,8 +505,9 @@ def layer_stats(x, weights, activation):
 
 
 # ---------------------------------------------------------------- 4.1 multiple choice
-variants.wrong_values("question 4.1", "stays the same", answer_relu_xavier="a")
-variants.wrong_values("question 4.1", "halved (confuses std with variance)", answer_relu_xavier="c")
-variants.wrong_values("question 4.1", "doubles", answer_relu_xavier="d")
-variants.wrong_values("question 4.1", "not a string", answer_relu_xavier=2)
+variants.wrong_values("question 4.1", "stays the same", answer_relu_xavier="a", fails=("question 4.1",))
+variants.wrong_values("question 4.1", "halved (confuses std with variance)", answer_relu_xavier="c",
+                      fails=("question 4.1",))
+variants.wrong_values("question 4.1", "doubles", answer_relu_xavier="d", fails=("question 4.1",))
+variants.wrong_values("question 4.1", "not a string", answer_relu_xavier=2, fails=("question 4.1",))
 variants.correct_values("question 4.1", "upper case with spaces", answer_relu_xavier=" B ")

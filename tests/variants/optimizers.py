@@ -14,22 +14,24 @@ from tests.harness import Registry
 variants = Registry()
 
 # ---------------------------------------------------------------- 1.1 sgd
-@variants.wrong("sgd", "adds the gradient", common=True, message="added the gradient instead of subtracting")
+@variants.wrong("sgd", "adds the gradient", common=True, message="added the gradient instead of subtracting",
+                fails=("sgd", "sgd (hidden)"))
 def sgd(w, dw, state, lr):
     return w + lr * dw
 
 
-@variants.wrong("sgd", "forgets the learning rate", message="forgot to multiply the gradient by the learning rate")
+@variants.wrong("sgd", "forgets the learning rate", message="forgot to multiply the gradient by the learning rate",
+                fails=("sgd", "sgd (hidden)"))
 def sgd(w, dw, state, lr):
     return w - dw
 
 
-@variants.wrong("sgd", "returns the step", message="returned the step")
+@variants.wrong("sgd", "returns the step", message="returned the step", fails=("sgd", "sgd (hidden)"))
 def sgd(w, dw, state, lr):
     return -lr * dw
 
 
-@variants.wrong("sgd", "updates w in place", message="modified its input w in place")
+@variants.wrong("sgd", "updates w in place", message="modified its input w in place", fails=("sgd", "sgd (hidden)"))
 def sgd(w, dw, state, lr):
     w -= lr * dw
     return w
@@ -44,14 +46,16 @@ def sgd(w, dw, state, lr):
 
 
 # ---------------------------------------------------------------- 1.2 sgd_momentum
-@variants.wrong("sgd_momentum", "dampened gradient (1 - mu) dw", common=True, message="dampened the gradient")
+@variants.wrong("sgd_momentum", "dampened gradient (1 - mu) dw", common=True, message="dampened the gradient",
+                fails=("sgd_momentum", "sgd_momentum (hidden)"))
 def sgd_momentum(w, dw, state, lr, momentum=0.9):
     v = momentum * state.get("v", np.zeros_like(w)) + (1 - momentum) * dw
     state["v"] = v
     return w - lr * v
 
 
-@variants.wrong("sgd_momentum", "steps with the old velocity", message="updated w with the old velocity")
+@variants.wrong("sgd_momentum", "steps with the old velocity", message="updated w with the old velocity",
+                fails=("sgd_momentum", "sgd_momentum (hidden)"))
 def sgd_momentum(w, dw, state, lr, momentum=0.9):
     v = state.get("v", np.zeros_like(w))
     w_new = w - lr * v
@@ -59,13 +63,15 @@ def sgd_momentum(w, dw, state, lr, momentum=0.9):
     return w_new
 
 
-@variants.wrong("sgd_momentum", "lr inside and outside the velocity", message="multiplied the gradient by lr twice")
+@variants.wrong("sgd_momentum", "lr inside and outside the velocity", message="multiplied the gradient by lr twice",
+                fails=("sgd_momentum", "sgd_momentum (hidden)"))
 def sgd_momentum(w, dw, state, lr, momentum=0.9):
     state["v"] = momentum * state.get("v", 0.0) + lr * dw
     return w - lr * state["v"]
 
 
-@variants.wrong("sgd_momentum", "rebinds state instead of filling it (never accumulates)")
+@variants.wrong("sgd_momentum", "rebinds state instead of filling it (never accumulates)",
+                fails=("sgd_momentum", "sgd_momentum (hidden)"))
 def sgd_momentum(w, dw, state, lr, momentum=0.9):
     if not state:
         state = {"v": np.zeros_like(w)}
@@ -73,7 +79,8 @@ def sgd_momentum(w, dw, state, lr, momentum=0.9):
     return w - lr * state["v"]
 
 
-@variants.wrong("sgd_momentum", "velocity in a global variable, reset only when the shape changes")
+@variants.wrong("sgd_momentum", "velocity in a global variable, reset only when the shape changes",
+                fails=("sgd_momentum (hidden)",))
 def sgd_momentum(w, dw, state, lr, momentum=0.9):
     global _velocity
     if "_velocity" not in globals() or _velocity.shape != w.shape:
@@ -101,26 +108,29 @@ def sgd_momentum(w, dw, state, lr, momentum=0.9):
 
 
 # ---------------------------------------------------------------- 1.3 nesterov
-@variants.wrong("nesterov", "plain momentum", common=True, message="did plain momentum")
+@variants.wrong("nesterov", "plain momentum", common=True, message="did plain momentum",
+                fails=("nesterov", "nesterov (hidden)"))
 def nesterov(w, dw, state, lr, momentum=0.9):
     state["v"] = momentum * state.get("v", 0.0) + dw
     return w - lr * state["v"]
 
 
-@variants.wrong("nesterov", "look-ahead term with the old velocity")
+@variants.wrong("nesterov", "look-ahead term with the old velocity", fails=("nesterov", "nesterov (hidden)"))
 def nesterov(w, dw, state, lr, momentum=0.9):
     v_old = state.get("v", np.zeros_like(w))
     state["v"] = momentum * v_old + dw
     return w - lr * (dw + momentum * v_old)
 
 
-@variants.wrong("nesterov", "leaves dw out of the step", message="left dw out of the step")
+@variants.wrong("nesterov", "leaves dw out of the step", message="left dw out of the step",
+                fails=("nesterov", "nesterov (hidden)"))
 def nesterov(w, dw, state, lr, momentum=0.9):
     state["v"] = momentum * state.get("v", 0.0) + dw
     return w - lr * momentum * state["v"]
 
 
-@variants.wrong("nesterov", "dampened velocity", message="dampened the gradient")
+@variants.wrong("nesterov", "dampened velocity", message="dampened the gradient",
+                fails=("nesterov", "nesterov (hidden)"))
 def nesterov(w, dw, state, lr, momentum=0.9):
     state["v"] = momentum * state.get("v", 0.0) + (1 - momentum) * dw
     return w - lr * (dw + momentum * state["v"])
@@ -135,19 +145,21 @@ def nesterov(w, dw, state, lr, momentum=0.9):
 
 
 # ---------------------------------------------------------------- 1.4 adagrad
-@variants.wrong("adagrad", "eps inside the square root", common=True, message="put eps inside the square root")
+@variants.wrong("adagrad", "eps inside the square root", common=True, message="put eps inside the square root",
+                fails=("adagrad", "adagrad (hidden)"))
 def adagrad(w, dw, state, lr, eps=1e-10):
     state["G"] = state.get("G", 0.0) + dw ** 2
     return w - lr * dw / np.sqrt(state["G"] + eps)
 
 
-@variants.wrong("adagrad", "moving average instead of a sum (RMSprop)")
+@variants.wrong("adagrad", "moving average instead of a sum (RMSprop)", fails=("adagrad", "adagrad (hidden)"))
 def adagrad(w, dw, state, lr, eps=1e-10):
     state["G"] = 0.99 * state.get("G", 0.0) + 0.01 * dw ** 2
     return w - lr * dw / (np.sqrt(state["G"]) + eps)
 
 
-@variants.wrong("adagrad", "divides by the sum before adding dw**2", message="divided by the sum from before this step")
+@variants.wrong("adagrad", "divides by the sum before adding dw**2", message="divided by the sum from before this step",
+                fails=("adagrad", "adagrad (hidden)"))
 def adagrad(w, dw, state, lr, eps=1e-10):
     G = state.get("G", np.zeros_like(w))
     w_new = w - lr * dw / (np.sqrt(G) + eps)
@@ -155,13 +167,14 @@ def adagrad(w, dw, state, lr, eps=1e-10):
     return w_new
 
 
-@variants.wrong("adagrad", "no square root", message="forgot the square root")
+@variants.wrong("adagrad", "no square root", message="forgot the square root", fails=("adagrad", "adagrad (hidden)"))
 def adagrad(w, dw, state, lr, eps=1e-10):
     state["G"] = state.get("G", 0.0) + dw ** 2
     return w - lr * dw / (state["G"] + eps)
 
 
-@variants.wrong("adagrad", "accumulator starts at eps instead of 0, no eps in the denominator")
+@variants.wrong("adagrad", "accumulator starts at eps instead of 0, no eps in the denominator",
+                fails=("adagrad", "adagrad (hidden)"))
 def adagrad(w, dw, state, lr, eps=1e-10):
     state["G"] = state.get("G", eps) + dw ** 2
     return w - lr * dw / np.sqrt(state["G"])
@@ -176,38 +189,42 @@ def adagrad(w, dw, state, lr, eps=1e-10):
 
 
 # ---------------------------------------------------------------- 1.5 rmsprop
-@variants.wrong("rmsprop", "eps inside the square root", common=True, message="put eps inside the square root")
+@variants.wrong("rmsprop", "eps inside the square root", common=True, message="put eps inside the square root",
+                fails=("rmsprop", "rmsprop (hidden)"))
 def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
     state["s"] = alpha * state.get("s", 0.0) + (1 - alpha) * dw ** 2
     return w - lr * dw / np.sqrt(state["s"] + eps)
 
 
-@variants.wrong("rmsprop", "running sum (AdaGrad)", message="kept a running sum")
+@variants.wrong("rmsprop", "running sum (AdaGrad)", message="kept a running sum", fails=("rmsprop", "rmsprop (hidden)"))
 def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
     state["s"] = state.get("s", 0.0) + dw ** 2
     return w - lr * dw / (np.sqrt(state["s"]) + eps)
 
 
-@variants.wrong("rmsprop", "alpha and 1 - alpha swapped", message="swapped alpha and 1 - alpha")
+@variants.wrong("rmsprop", "alpha and 1 - alpha swapped", message="swapped alpha and 1 - alpha",
+                fails=("rmsprop", "rmsprop (hidden)"))
 def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
     state["s"] = (1 - alpha) * state.get("s", 0.0) + alpha * dw ** 2
     return w - lr * dw / (np.sqrt(state["s"]) + eps)
 
 
-@variants.wrong("rmsprop", "Adam-style bias correction", message="bias correction")
+@variants.wrong("rmsprop", "Adam-style bias correction", message="bias correction",
+                fails=("rmsprop", "rmsprop (hidden)"))
 def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
     state["t"] = state.get("t", 0) + 1
     state["s"] = alpha * state.get("s", 0.0) + (1 - alpha) * dw ** 2
     return w - lr * dw / (np.sqrt(state["s"] / (1 - alpha ** state["t"])) + eps)
 
 
-@variants.wrong("rmsprop", "default alpha 0.9 (Hinton's lecture value)")
+@variants.wrong("rmsprop", "default alpha 0.9 (Hinton's lecture value)", fails=("rmsprop", "rmsprop (hidden)"))
 def rmsprop(w, dw, state, lr, alpha=0.9, eps=1e-8):
     state["s"] = alpha * state.get("s", 0.0) + (1 - alpha) * dw ** 2
     return w - lr * dw / (np.sqrt(state["s"]) + eps)
 
 
-@variants.wrong("rmsprop", "average started at the first dw**2 instead of 0", message="started s at dw**2")
+@variants.wrong("rmsprop", "average started at the first dw**2 instead of 0", message="started s at dw**2",
+                fails=("rmsprop", "rmsprop (hidden)"))
 def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
     if "s" not in state:
         state["s"] = dw ** 2
@@ -225,14 +242,16 @@ def rmsprop(w, dw, state, lr, alpha=0.99, eps=1e-8):
 
 
 # ---------------------------------------------------------------- 1.6 adam
-@variants.wrong("adam", "no bias correction", common=True, message="forgot the bias correction")
+@variants.wrong("adam", "no bias correction", common=True, message="forgot the bias correction",
+                fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * dw
     state["v"] = beta2 * state.get("v", 0.0) + (1 - beta2) * dw ** 2
     return w - lr * state["m"] / (np.sqrt(state["v"]) + eps)
 
 
-@variants.wrong("adam", "eps inside the square root", message="put eps inside the square root")
+@variants.wrong("adam", "eps inside the square root", message="put eps inside the square root",
+                fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] = state.get("t", 0) + 1
     state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * dw
@@ -240,7 +259,7 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * (state["m"] / (1 - beta1 ** t)) / np.sqrt(state["v"] / (1 - beta2 ** t) + eps)
 
 
-@variants.wrong("adam", "t starts at 0 (division by zero)", message="NaN or inf")
+@variants.wrong("adam", "t starts at 0 (division by zero)", message="NaN or inf", fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state.get("t", 0)
     state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * dw
@@ -251,7 +270,8 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return out
 
 
-@variants.wrong("adam", "t incremented twice (t = 2 at the first step)", message="used t = 2 at the first step")
+@variants.wrong("adam", "t incremented twice (t = 2 at the first step)", message="used t = 2 at the first step",
+                fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     state["t"] = state.get("t", 1) + 1
     t = state["t"]
@@ -260,7 +280,7 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * (state["m"] / (1 - beta1 ** t)) / (np.sqrt(state["v"] / (1 - beta2 ** t)) + eps)
 
 
-@variants.wrong("adam", "bias correction of m only")
+@variants.wrong("adam", "bias correction of m only", fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] = state.get("t", 0) + 1
     state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * dw
@@ -268,7 +288,7 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * (state["m"] / (1 - beta1 ** t)) / (np.sqrt(state["v"]) + eps)
 
 
-@variants.wrong("adam", "betas swapped between m and v")
+@variants.wrong("adam", "betas swapped between m and v", fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] = state.get("t", 0) + 1
     state["m"] = beta2 * state.get("m", 0.0) + (1 - beta2) * dw
@@ -277,7 +297,7 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 
 
 @variants.wrong("adam", "the paper's 'efficient' form: bias corrections folded into lr, eps added to sqrt(v)",
-                message="the paper's 'efficient' form")
+                message="the paper's 'efficient' form", fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] = state.get("t", 0) + 1
     state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * dw
@@ -286,7 +306,7 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr_t * state["m"] / (np.sqrt(state["v"]) + eps)
 
 
-@variants.wrong("adam", "m and v overwritten by their bias-corrected values")
+@variants.wrong("adam", "m and v overwritten by their bias-corrected values", fails=("adam", "adam (hidden)"))
 def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     t = state["t"] = state.get("t", 0) + 1
     state["m"] = (beta1 * state.get("m", 0.0) + (1 - beta1) * dw) / (1 - beta1 ** t)
@@ -320,28 +340,30 @@ def adam(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 
 # ---------------------------------------------------------------- 1.7 adamw
 @variants.wrong("adamw", "L2 penalty in the gradient (Adam with weight_decay)", common=True,
-                message="added weight_decay * w to the gradient")
+                message="added weight_decay * w to the gradient", fails=("adamw", "adamw (hidden)"))
 def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
     return adam(w, dw + weight_decay * w, state, lr, beta1, beta2, eps)
 
 
-@variants.wrong("adamw", "decay not scaled by lr", message="forgot to multiply the decay by the learning rate")
+@variants.wrong("adamw", "decay not scaled by lr", message="forgot to multiply the decay by the learning rate",
+                fails=("adamw", "adamw (hidden)"))
 def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
     return adam(w - weight_decay * w, dw, state, lr, beta1, beta2, eps)
 
 
-@variants.wrong("adamw", "decay applied after the Adam step", message="applied the decay after the Adam step")
+@variants.wrong("adamw", "decay applied after the Adam step", message="applied the decay after the Adam step",
+                fails=("adamw", "adamw (hidden)"))
 def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
     w_new = adam(w, dw, state, lr, beta1, beta2, eps)
     return w_new - lr * weight_decay * w_new
 
 
-@variants.wrong("adamw", "no weight decay at all", message="forgot the weight decay")
+@variants.wrong("adamw", "no weight decay at all", message="forgot the weight decay", fails=("adamw", "adamw (hidden)"))
 def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
     return adam(w, dw, state, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
 
 
-@variants.wrong("adamw", "forgets to pass beta1, beta2 and eps on to adam")
+@variants.wrong("adamw", "forgets to pass beta1, beta2 and eps on to adam", fails=("adamw (hidden)",))
 def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
     return adam(w - lr * weight_decay * w, dw, state, lr=lr)
 
@@ -357,27 +379,31 @@ def adamw(w, dw, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=
 
 
 # ---------------------------------------------------------------- 3.x schedules
-@variants.wrong("step_decay", "no floor: epoch / every", common=True, message="without rounding down")
+@variants.wrong("step_decay", "no floor: epoch / every", common=True, message="without rounding down",
+                fails=("step_decay", "step_decay (hidden)"))
 def step_decay(lr0, epoch, drop=0.5, every=10):
     return lr0 * drop ** (epoch / every)
 
 
-@variants.wrong("step_decay", "drops one epoch early", message="dropped one epoch too early")
+@variants.wrong("step_decay", "drops one epoch early", message="dropped one epoch too early",
+                fails=("step_decay", "step_decay (hidden)"))
 def step_decay(lr0, epoch, drop=0.5, every=10):
     return lr0 * drop ** ((epoch + 1) // every)
 
 
-@variants.wrong("step_decay", "operator precedence: lr0 * drop ** epoch // every")
+@variants.wrong("step_decay", "operator precedence: lr0 * drop ** epoch // every",
+                fails=("step_decay", "step_decay (hidden)"))
 def step_decay(lr0, epoch, drop=0.5, every=10):
     return lr0 * drop ** epoch // every
 
 
-@variants.wrong("step_decay", "multiplies instead of powering", message="multiplied by drop instead of raising")
+@variants.wrong("step_decay", "multiplies instead of powering", message="multiplied by drop instead of raising",
+                fails=("step_decay", "step_decay (hidden)"))
 def step_decay(lr0, epoch, drop=0.5, every=10):
     return lr0 * drop * (epoch // every)
 
 
-@variants.wrong("step_decay", "rounds up: math.ceil(epoch / every)")
+@variants.wrong("step_decay", "rounds up: math.ceil(epoch / every)", fails=("step_decay", "step_decay (hidden)"))
 def step_decay(lr0, epoch, drop=0.5, every=10):
     return lr0 * drop ** math.ceil(epoch / every)
 
@@ -390,22 +416,26 @@ def step_decay(lr0, epoch, drop=0.5, every=10):
     return lr
 
 
-@variants.wrong("exponential_decay", "k used as the decay factor", common=True, message="used k as the decay factor")
+@variants.wrong("exponential_decay", "k used as the decay factor", common=True, message="used k as the decay factor",
+                fails=("exponential_decay", "exponential_decay (hidden)"))
 def exponential_decay(lr0, t, k):
     return lr0 * k ** t
 
 
-@variants.wrong("exponential_decay", "sign error", message="forgot the minus sign")
+@variants.wrong("exponential_decay", "sign error", message="forgot the minus sign",
+                fails=("exponential_decay", "exponential_decay (hidden)"))
 def exponential_decay(lr0, t, k):
     return lr0 * math.exp(k * t)
 
 
-@variants.wrong("exponential_decay", "t outside the exponential", message="multiplied by t outside")
+@variants.wrong("exponential_decay", "t outside the exponential", message="multiplied by t outside",
+                fails=("exponential_decay", "exponential_decay (hidden)"))
 def exponential_decay(lr0, t, k):
     return lr0 * math.exp(-k) * t
 
 
-@variants.wrong("exponential_decay", "first-order approximation (1 - k)**t")
+@variants.wrong("exponential_decay", "first-order approximation (1 - k)**t",
+                fails=("exponential_decay", "exponential_decay (hidden)"))
 def exponential_decay(lr0, t, k):
     return lr0 * (1 - k) ** t
 
@@ -415,22 +445,25 @@ def exponential_decay(lr0, t, k):
     return float(lr0 * np.power(np.exp(-k), t))
 
 
-@variants.wrong("inverse_decay", "missing parentheses lr0 / 1 + k t", common=True, message="missing parentheses")
+@variants.wrong("inverse_decay", "missing parentheses lr0 / 1 + k t", common=True, message="missing parentheses",
+                fails=("inverse_decay", "inverse_decay (hidden)"))
 def inverse_decay(lr0, t, k):
     return lr0 / 1 + k * t
 
 
-@variants.wrong("inverse_decay", "1 / sqrt schedule", message="square root")
+@variants.wrong("inverse_decay", "1 / sqrt schedule", message="square root",
+                fails=("inverse_decay", "inverse_decay (hidden)"))
 def inverse_decay(lr0, t, k):
     return lr0 / math.sqrt(1 + k * t)
 
 
-@variants.wrong("inverse_decay", "parentheses in the wrong place", message="parentheses in the wrong place")
+@variants.wrong("inverse_decay", "parentheses in the wrong place", message="parentheses in the wrong place",
+                fails=("inverse_decay", "inverse_decay (hidden)"))
 def inverse_decay(lr0, t, k):
     return lr0 / (1 + k) * t
 
 
-@variants.wrong("inverse_decay", "squared denominator")
+@variants.wrong("inverse_decay", "squared denominator", fails=("inverse_decay", "inverse_decay (hidden)"))
 def inverse_decay(lr0, t, k):
     return lr0 / (1 + k * t) ** 2
 
@@ -442,27 +475,31 @@ def inverse_decay(lr0, t, k):
 
 
 @variants.wrong("cosine_annealing", "amplitude lr0 instead of lr0 - lr_min", common=True,
-                message="used lr0 instead of lr0 - lr_min")
+                message="used lr0 instead of lr0 - lr_min", fails=("cosine_annealing", "cosine_annealing (hidden)"))
 def cosine_annealing(lr0, t, T, lr_min=0):
     return lr_min + lr0 * (1 + math.cos(math.pi * t / T)) / 2
 
 
-@variants.wrong("cosine_annealing", "ignores lr_min", message="ignored lr_min")
+@variants.wrong("cosine_annealing", "ignores lr_min", message="ignored lr_min",
+                fails=("cosine_annealing", "cosine_annealing (hidden)"))
 def cosine_annealing(lr0, t, T, lr_min=0):
     return lr0 * (1 + math.cos(math.pi * t / T)) / 2
 
 
-@variants.wrong("cosine_annealing", "no pi in the cosine", message="forgot the factor pi")
+@variants.wrong("cosine_annealing", "no pi in the cosine", message="forgot the factor pi",
+                fails=("cosine_annealing", "cosine_annealing (hidden)"))
 def cosine_annealing(lr0, t, T, lr_min=0):
     return lr_min + (lr0 - lr_min) * (1 + math.cos(t / T)) / 2
 
 
-@variants.wrong("cosine_annealing", "forgot to halve", message="forgot to halve")
+@variants.wrong("cosine_annealing", "forgot to halve", message="forgot to halve",
+                fails=("cosine_annealing", "cosine_annealing (hidden)"))
 def cosine_annealing(lr0, t, T, lr_min=0):
     return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / T))
 
 
-@variants.wrong("cosine_annealing", "T - 1 in the cosine (reaches lr_min one step early)")
+@variants.wrong("cosine_annealing", "T - 1 in the cosine (reaches lr_min one step early)",
+                fails=("cosine_annealing", "cosine_annealing (hidden)"))
 def cosine_annealing(lr0, t, T, lr_min=0):
     return lr_min + (lr0 - lr_min) * (1 + math.cos(math.pi * t / (T - 1))) / 2
 
@@ -472,14 +509,16 @@ def cosine_annealing(lr0, t, T, lr_min=0):
     return lr_min + (lr0 - lr_min) * math.cos(math.pi * t / (2 * T)) ** 2
 
 
-@variants.wrong("triangular_clr", "cycle without the 1 +", common=True, message="never leaves base_lr")
+@variants.wrong("triangular_clr", "cycle without the 1 +", common=True, message="never leaves base_lr",
+                fails=("triangular_clr", "triangular_clr (hidden)"))
 def triangular_clr(t, base_lr, max_lr, step_size):
     cycle = math.floor(t / (2 * step_size))
     x = abs(t / step_size - 2 * cycle + 1)
     return base_lr + (max_lr - base_lr) * max(0.0, 1 - x)
 
 
-@variants.wrong("triangular_clr", "step_size taken as the whole cycle", message="length of a whole cycle")
+@variants.wrong("triangular_clr", "step_size taken as the whole cycle", message="length of a whole cycle",
+                fails=("triangular_clr", "triangular_clr (hidden)"))
 def triangular_clr(t, base_lr, max_lr, step_size):
     half = step_size / 2
     cycle = math.floor(1 + t / (2 * half))
@@ -487,12 +526,13 @@ def triangular_clr(t, base_lr, max_lr, step_size):
     return base_lr + (max_lr - base_lr) * max(0.0, 1 - x)
 
 
-@variants.wrong("triangular_clr", "sawtooth", message="sawtooth")
+@variants.wrong("triangular_clr", "sawtooth", message="sawtooth", fails=("triangular_clr", "triangular_clr (hidden)"))
 def triangular_clr(t, base_lr, max_lr, step_size):
     return base_lr + (max_lr - base_lr) * (t % step_size) / step_size
 
 
-@variants.wrong("triangular_clr", "starts at max_lr (cosine-like phase)")
+@variants.wrong("triangular_clr", "starts at max_lr (cosine-like phase)",
+                fails=("triangular_clr", "triangular_clr (hidden)"))
 def triangular_clr(t, base_lr, max_lr, step_size):
     cycle = math.floor(1 + t / (2 * step_size))
     x = abs(t / step_size - 2 * cycle + 1)
@@ -508,7 +548,7 @@ def triangular_clr(t, base_lr, max_lr, step_size):
 
 # ---------------------------------------------------------------- 4.1 lr_range_test
 @variants.wrong("lr_range_test", "linear learning-rate spacing", common=True,
-                message="spaced the learning rates linearly")
+                message="spaced the learning rates linearly", fails=("lr_range_test", "lr_range_test (hidden)"))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -526,7 +566,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "never stops", message="stopped before num_steps")
+@variants.wrong("lr_range_test", "never stops", message="stopped before num_steps",
+                fails=("lr_range_test", "lr_range_test (hidden)"))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -542,7 +583,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "records the loss after the update", message="before the update that uses it")
+@variants.wrong("lr_range_test", "records the loss after the update", message="before the update that uses it",
+                fails=("lr_range_test", "lr_range_test (hidden)"))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -562,7 +604,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "trains the caller's params in place", message="in place")
+@variants.wrong("lr_range_test", "trains the caller's params in place", message="in place",
+                fails=("lr_range_test", "lr_range_test (hidden)"))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     states = {k: {} for k in params}
@@ -579,7 +622,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "drops the exploding point", message="keep the point that triggers the stop")
+@variants.wrong("lr_range_test", "drops the exploding point", message="keep the point that triggers the stop",
+                fails=("lr_range_test", "lr_range_test (hidden)"))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -597,7 +641,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "one state dict shared by all parameters", message="its own state dict")
+@variants.wrong("lr_range_test", "one state dict shared by all parameters", message="its own state dict",
+                fails=("lr_range_test", "lr_range_test (hidden)"))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -615,7 +660,7 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "always uses the first batch")
+@variants.wrong("lr_range_test", "always uses the first batch", fails=("lr_range_test (hidden)",))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -633,7 +678,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "stops on stop_factor times the first loss, not the best one")
+@variants.wrong("lr_range_test", "stops on stop_factor times the first loss, not the best one",
+                fails=("lr_range_test (hidden)",))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -650,7 +696,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "exponent i / num_steps: never reaches lr_max", message="lrs is wrong")
+@variants.wrong("lr_range_test", "exponent i / num_steps: never reaches lr_max", message="lrs is wrong",
+                fails=("lr_range_test", "lr_range_test (hidden)"))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -669,7 +716,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "does not pass **hyper on to the rule (momentum is lost)")
+@variants.wrong("lr_range_test", "does not pass **hyper on to the rule (momentum is lost)",
+                fails=("lr_range_test (hidden)",))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -687,7 +735,7 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
     return np.array(lrs), np.array(losses)
 
 
-@variants.wrong("lr_range_test", "ignores stop_factor (always 4)")
+@variants.wrong("lr_range_test", "ignores stop_factor (always 4)", fails=("lr_range_test (hidden)",))
 def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0, num_steps=100,
                   stop_factor=4.0, **hyper):
     params = {k: np.array(v, dtype=float) for k, v in params.items()}
@@ -727,7 +775,8 @@ def lr_range_test(loss_and_grad, params, batches, rule, lr_min=1e-6, lr_max=10.0
 
 
 # ---------------------------------------------------------------- 4.2 suggest_lr
-@variants.wrong("suggest_lr", "no bias correction", common=True, message="forgot the bias correction")
+@variants.wrong("suggest_lr", "no bias correction", common=True, message="forgot the bias correction",
+                fails=("suggest_lr", "suggest_lr (hidden)"))
 def suggest_lr(lrs, losses, beta=0.9):
     smoothed, avg = [], 0.0
     for loss in losses:
@@ -737,7 +786,8 @@ def suggest_lr(lrs, losses, beta=0.9):
     return float(lrs[np.argmin(np.where(np.isfinite(smoothed), smoothed, np.inf))] / 10), smoothed
 
 
-@variants.wrong("suggest_lr", "returns the lr at the minimum", message="divide it by 10")
+@variants.wrong("suggest_lr", "returns the lr at the minimum", message="divide it by 10",
+                fails=("suggest_lr", "suggest_lr (hidden)"))
 def suggest_lr(lrs, losses, beta=0.9):
     out, avg = [], 0.0
     for i, loss in enumerate(losses):
@@ -747,7 +797,8 @@ def suggest_lr(lrs, losses, beta=0.9):
     return float(lrs[np.argmin(np.where(np.isfinite(out), out, np.inf))]), out
 
 
-@variants.wrong("suggest_lr", "minimum of the raw losses", message="took the minimum of the raw losses")
+@variants.wrong("suggest_lr", "minimum of the raw losses", message="took the minimum of the raw losses",
+                fails=("suggest_lr", "suggest_lr (hidden)"))
 def suggest_lr(lrs, losses, beta=0.9):
     out, avg = [], 0.0
     for i, loss in enumerate(losses):
@@ -757,7 +808,7 @@ def suggest_lr(lrs, losses, beta=0.9):
     return float(lrs[np.argmin(raw)] / 10), np.array(out)
 
 
-@variants.wrong("suggest_lr", "nan wins the argmin")
+@variants.wrong("suggest_lr", "nan wins the argmin", fails=("suggest_lr (hidden)",))
 def suggest_lr(lrs, losses, beta=0.9):
     out, avg = [], 0.0
     for i, loss in enumerate(losses):
@@ -767,7 +818,7 @@ def suggest_lr(lrs, losses, beta=0.9):
     return float(lrs[np.argmin(out)] / 10), out
 
 
-@variants.wrong("suggest_lr", "beta and 1 - beta swapped")
+@variants.wrong("suggest_lr", "beta and 1 - beta swapped", fails=("suggest_lr", "suggest_lr (hidden)"))
 def suggest_lr(lrs, losses, beta=0.9):
     out, avg = [], 0.0
     for i, loss in enumerate(losses):
@@ -778,7 +829,7 @@ def suggest_lr(lrs, losses, beta=0.9):
 
 
 @variants.wrong("suggest_lr", "keeps the last of tied minima (<= in a search loop)",
-                message="tie for the smallest smoothed loss")
+                message="tie for the smallest smoothed loss", fails=("suggest_lr (hidden)",))
 def suggest_lr(lrs, losses, beta=0.9):
     smoothed, avg, best, best_i = [], 0.0, np.inf, 0
     for i, loss in enumerate(losses):
@@ -789,7 +840,8 @@ def suggest_lr(lrs, losses, beta=0.9):
     return float(lrs[best_i] / 10), np.array(smoothed)
 
 
-@variants.wrong("suggest_lr", "average started at the first loss instead of 0, no bias correction")
+@variants.wrong("suggest_lr", "average started at the first loss instead of 0, no bias correction",
+                fails=("suggest_lr (hidden)",))
 def suggest_lr(lrs, losses, beta=0.9):
     smoothed, avg = [], losses[0]
     for loss in losses:
@@ -813,8 +865,8 @@ def suggest_lr(lrs, losses, beta=0.9):
 
 
 # ---------------------------------------------------------------- 7.1 multiple choice
-variants.wrong_values("question 7.1", "constant learning rate", answer_robbins_monro="a")
-variants.wrong_values("question 7.1", "exponential decay", answer_robbins_monro="c")
-variants.wrong_values("question 7.1", "1 / sqrt decay", answer_robbins_monro="e")
-variants.wrong_values("question 7.1", "not a string", answer_robbins_monro=4)
+variants.wrong_values("question 7.1", "constant learning rate", answer_robbins_monro="a", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "exponential decay", answer_robbins_monro="c", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "1 / sqrt decay", answer_robbins_monro="e", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "not a string", answer_robbins_monro=4, fails=("question 7.1",))
 variants.correct_values("question 7.1", "upper case with spaces", answer_robbins_monro=" D ")

@@ -22,25 +22,28 @@ variants = Registry()
 
 # ---------------------------------------------------------------- 1.1 l2_penalty
 @variants.wrong("l2_penalty", "no 1/2: lam * sum(w^2) with gradient 2 lam w", common=True,
-                message="forgot the 1/2")
+                message="forgot the 1/2", fails=("l2_penalty", "l2_penalty (hidden)"))
 def l2_penalty(params, lam):
     loss = lam * sum(np.sum(w ** 2) for w in params.values())
     return loss, {k: 2 * lam * w for k, w in params.items()}
 
 
-@variants.wrong("l2_penalty", "skips the biases", message="penalised only the arrays named W")
+@variants.wrong("l2_penalty", "skips the biases", message="penalised only the arrays named W",
+                fails=("l2_penalty", "l2_penalty (hidden)"))
 def l2_penalty(params, lam):
     loss = 0.5 * lam * sum(np.sum(w ** 2) for k, w in params.items() if k.startswith("W"))
     return loss, {k: (lam * w if k.startswith("W") else np.zeros_like(w)) for k, w in params.items()}
 
 
-@variants.wrong("l2_penalty", "mean instead of sum", message="averaged w**2")
+@variants.wrong("l2_penalty", "mean instead of sum", message="averaged w**2",
+                fails=("l2_penalty", "l2_penalty (hidden)"))
 def l2_penalty(params, lam):
     loss = 0.5 * lam * sum(np.mean(w ** 2) for w in params.values())
     return loss, {k: lam * w / w.size for k, w in params.items()}
 
 
-@variants.wrong("l2_penalty", "writes the gradients into params", message="modified its input")
+@variants.wrong("l2_penalty", "writes the gradients into params", message="modified its input",
+                fails=("l2_penalty", "l2_penalty (hidden)"))
 def l2_penalty(params, lam):
     loss = 0.5 * lam * sum(np.sum(w ** 2) for w in params.values())
     grads = params
@@ -49,13 +52,14 @@ def l2_penalty(params, lam):
     return loss, grads
 
 
-@variants.wrong("l2_penalty", "gradient 2 lam w with the 1/2 in the loss", message="used 2 * lam * w")
+@variants.wrong("l2_penalty", "gradient 2 lam w with the 1/2 in the loss", message="used 2 * lam * w",
+                fails=("l2_penalty", "l2_penalty (hidden)"))
 def l2_penalty(params, lam):
     loss = 0.5 * lam * sum(np.sum(w ** 2) for w in params.values())
     return loss, {k: 2 * lam * w for k, w in params.items()}
 
 
-@variants.wrong("l2_penalty", "grads as a list", message="must be a dict")
+@variants.wrong("l2_penalty", "grads as a list", message="must be a dict", fails=("l2_penalty", "l2_penalty (hidden)"))
 def l2_penalty(params, lam):
     loss = 0.5 * lam * sum(np.sum(w ** 2) for w in params.values())
     return loss, [lam * w for w in params.values()]
@@ -73,38 +77,43 @@ def l2_penalty(params, lam):
 
 
 # ---------------------------------------------------------------- 1.2 l1_penalty
-@variants.wrong("l1_penalty", "L2-style gradient lam * w", common=True, message="used the L2 gradient")
+@variants.wrong("l1_penalty", "L2-style gradient lam * w", common=True, message="used the L2 gradient",
+                fails=("l1_penalty", "l1_penalty (hidden)"))
 def l1_penalty(params, lam):
     loss = lam * sum(np.sum(np.abs(w)) for w in params.values())
     return loss, {k: lam * w for k, w in params.items()}
 
 
-@variants.wrong("l1_penalty", "subgradient +1 at 0", message="subgradient +1")
+@variants.wrong("l1_penalty", "subgradient +1 at 0", message="subgradient +1",
+                fails=("l1_penalty", "l1_penalty (hidden)"))
 def l1_penalty(params, lam):
     loss = lam * sum(np.sum(np.abs(w)) for w in params.values())
     return loss, {k: lam * np.where(w >= 0, 1.0, -1.0) for k, w in params.items()}
 
 
-@variants.wrong("l1_penalty", "w / |w| gives NaN at 0", message="NaN comes from 0/0")
+@variants.wrong("l1_penalty", "w / |w| gives NaN at 0", message="NaN comes from 0/0",
+                fails=("l1_penalty", "l1_penalty (hidden)"))
 def l1_penalty(params, lam):
     loss = lam * sum(np.sum(np.abs(w)) for w in params.values())
     with np.errstate(invalid="ignore", divide="ignore"):
         return loss, {k: lam * w / np.abs(w) for k, w in params.items()}
 
 
-@variants.wrong("l1_penalty", "lam / 2 in the loss", message="lam/2")
+@variants.wrong("l1_penalty", "lam / 2 in the loss", message="lam/2", fails=("l1_penalty", "l1_penalty (hidden)"))
 def l1_penalty(params, lam):
     loss = lam / 2 * sum(np.sum(np.abs(w)) for w in params.values())
     return loss, {k: lam * np.sign(w) for k, w in params.items()}
 
 
-@variants.wrong("l1_penalty", "forgets lam in the gradient", message="forgot to multiply sign(w) by lam")
+@variants.wrong("l1_penalty", "forgets lam in the gradient", message="forgot to multiply sign(w) by lam",
+                fails=("l1_penalty", "l1_penalty (hidden)"))
 def l1_penalty(params, lam):
     loss = lam * sum(np.sum(np.abs(w)) for w in params.values())
     return loss, {k: np.sign(w) for k, w in params.items()}
 
 
-@variants.wrong("l1_penalty", "writes the subgradients into params", message="modified its input")
+@variants.wrong("l1_penalty", "writes the subgradients into params", message="modified its input",
+                fails=("l1_penalty", "l1_penalty (hidden)"))
 def l1_penalty(params, lam):
     loss = lam * sum(np.sum(np.abs(w)) for w in params.values())
     for k in params:
@@ -122,7 +131,7 @@ def l1_penalty(params, lam):
 
 # ---------------------------------------------------------------- 2.1 dropout
 @variants.wrong("dropout_forward", "p taken as the keep probability (mask < p, scale 1/p)", common=True,
-                message="KEEPING")
+                message="KEEPING", fails=("dropout (hidden)", "dropout_backward", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -135,7 +144,8 @@ def dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("dropout_forward", "keep mask drawn with rng.random < p (p as the keep probability), "
-                                   "survivors scaled by 1/(1 - p)", message="KEEPING")
+                                   "survivors scaled by 1/(1 - p)", message="KEEPING",
+                fails=("dropout (hidden)", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -147,7 +157,8 @@ def dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("dropout_forward", "vanilla dropout: no rescaling in training", message="vanilla dropout")
+@variants.wrong("dropout_forward", "vanilla dropout: no rescaling in training", message="vanilla dropout",
+                fails=("dropout (hidden)", "dropout_backward", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -157,7 +168,8 @@ def dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("dropout_forward", "rescales by (1 - p) at test time as well", message="at test time")
+@variants.wrong("dropout_forward", "rescales by (1 - p) at test time as well", message="at test time",
+                fails=("dropout (hidden)", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -169,7 +181,8 @@ def dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("dropout_forward", "divides by p instead of 1 - p", message="divided by p instead")
+@variants.wrong("dropout_forward", "divides by p instead of 1 - p", message="divided by p instead",
+                fails=("dropout (hidden)", "dropout_backward", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -181,7 +194,8 @@ def dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("dropout_forward", "one mask per feature, shared by all samples", message="every sample")
+@variants.wrong("dropout_forward", "one mask per feature, shared by all samples", message="every sample",
+                fails=("dropout (hidden)", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -194,7 +208,7 @@ def dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("dropout_forward", "draws from the global np.random instead of rng",
-                message="not from np.random")
+                message="not from np.random", fails=("dropout (hidden)", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -207,7 +221,7 @@ def dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("dropout_forward", "creates its own generator with a fixed seed",
-                message="do not create a generator")
+                message="do not create a generator", fails=("dropout (hidden)", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -219,7 +233,8 @@ def dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("dropout_forward", "p = 1 divides by zero and gives NaN", message="NaN")
+@variants.wrong("dropout_forward", "p = 1 divides by zero and gives NaN", message="NaN",
+                fails=("dropout (hidden)", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -230,7 +245,8 @@ def dropout_forward(x, p, train, rng):
         return x * mask, mask
 
 
-@variants.wrong("dropout_forward", "no check of p", message="did not raise ValueError (it returned normally)")
+@variants.wrong("dropout_forward", "no check of p", message="did not raise ValueError (it returned normally)",
+                fails=("dropout_forward (raises)", "dropout_forward (raises, hidden)"))
 def dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -240,7 +256,8 @@ def dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("dropout_forward", "zeroes x in place", message="in place")
+@variants.wrong("dropout_forward", "zeroes x in place", message="in place",
+                fails=("dropout (hidden)", "dropout_backward", "dropout_forward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -256,7 +273,7 @@ def dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("dropout_backward", "forgets 1/(1 - p) in backward", common=True,
-                message="forgot to divide by (1 - p) in backward")
+                message="forgot to divide by (1 - p) in backward", fails=("dropout (hidden)", "dropout_backward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -275,7 +292,8 @@ def dropout_backward(dout, cache):
     return dout * cache
 
 
-@variants.wrong("dropout_backward", "draws a new mask in backward", message="saved in the cache")
+@variants.wrong("dropout_backward", "draws a new mask in backward", message="saved in the cache",
+                fails=("dropout (hidden)", "dropout_backward"))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -298,7 +316,7 @@ def dropout_backward(dout, cache):
 
 
 @variants.wrong("dropout_backward", "caches out and rebuilds the mask as out != 0 (wrong where x == 0)",
-                message="even where x == 0")
+                message="even where x == 0", fails=("dropout (hidden)",))
 def dropout_forward(x, p, train, rng):
     if not 0 <= p <= 1:
         raise ValueError(p)
@@ -320,17 +338,19 @@ def dropout_backward(dout, cache):
     return dout * (out != 0) / (1 - p)
 
 
-@variants.wrong("dropout_backward", "returns dout unchanged", message="returned dout unchanged")
+@variants.wrong("dropout_backward", "returns dout unchanged", message="returned dout unchanged",
+                fails=("dropout (hidden)", "dropout_backward"))
 def dropout_backward(dout, cache):
     return dout
 
 
-@variants.wrong("dropout_backward", "crashes on a test-time cache (None)")
+@variants.wrong("dropout_backward", "crashes on a test-time cache (None)",
+                fails=("dropout (hidden)", "dropout_backward"))
 def dropout_backward(dout, cache):
     return dout * cache
 
 
-@variants.wrong("dropout_backward", "uses the mask of the last forward call (a global)")
+@variants.wrong("dropout_backward", "uses the mask of the last forward call (a global)", fails=("dropout (hidden)",))
 def dropout_forward(x, p, train, rng):
     global _last_mask
     if not 0 <= p <= 1:
@@ -387,7 +407,8 @@ def dropout_backward(dout, cache):
 
 # ---------------------------------------------------------------- 3.1 spatial dropout
 @variants.wrong("spatial_dropout_forward", "elementwise mask instead of whole channels", common=True,
-                message="only partly dropped")
+                message="only partly dropped",
+                fails=("spatial_dropout (hidden)", "spatial_dropout_backward", "spatial_dropout_forward"))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -396,7 +417,8 @@ def spatial_dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("spatial_dropout_forward", "one channel mask shared by the whole batch",
-                message="every sample got the same channel mask")
+                message="every sample got the same channel mask",
+                fails=("spatial_dropout (hidden)", "spatial_dropout_forward"))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -405,7 +427,8 @@ def spatial_dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("spatial_dropout_forward", "drops positions (N, 1, L) instead of channels",
-                message="only partly dropped")
+                message="only partly dropped",
+                fails=("spatial_dropout (hidden)", "spatial_dropout_backward", "spatial_dropout_forward"))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -413,7 +436,8 @@ def spatial_dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("spatial_dropout_forward", "no rescaling", message="forgot to divide the surviving channels")
+@variants.wrong("spatial_dropout_forward", "no rescaling", message="forgot to divide the surviving channels",
+                fails=("spatial_dropout (hidden)", "spatial_dropout_backward", "spatial_dropout_forward"))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -421,7 +445,8 @@ def spatial_dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("spatial_dropout_forward", "p taken as the keep probability", message="KEEPING")
+@variants.wrong("spatial_dropout_forward", "p taken as the keep probability", message="KEEPING",
+                fails=("spatial_dropout (hidden)", "spatial_dropout_backward", "spatial_dropout_forward"))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -431,7 +456,8 @@ def spatial_dropout_forward(x, p, train, rng):
     return x * mask, mask
 
 
-@variants.wrong("spatial_dropout_forward", "rescales by (1 - p) at test time as well", message="at test time")
+@variants.wrong("spatial_dropout_forward", "rescales by (1 - p) at test time as well", message="at test time",
+                fails=("spatial_dropout_forward",))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x * (1 - p), None
@@ -440,7 +466,7 @@ def spatial_dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("spatial_dropout_forward", "draws from the global np.random instead of rng",
-                message="the same seed gives the same output")
+                message="the same seed gives the same output", fails=("spatial_dropout (hidden)",))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -449,7 +475,8 @@ def spatial_dropout_forward(x, p, train, rng):
 
 
 @variants.wrong("spatial_dropout_backward", "forgets 1/(1 - p) in backward", common=True,
-                message="forgot to divide by (1 - p) in backward")
+                message="forgot to divide by (1 - p) in backward",
+                fails=("spatial_dropout (hidden)", "spatial_dropout_backward"))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -465,7 +492,7 @@ def spatial_dropout_backward(dout, cache):
 
 
 @variants.wrong("spatial_dropout_backward", "caches out and rebuilds the mask as out != 0 (wrong where x == 0)",
-                message="even where x == 0")
+                message="even where x == 0", fails=("spatial_dropout (hidden)",))
 def spatial_dropout_forward(x, p, train, rng):
     if not train:
         return x, None
@@ -481,12 +508,13 @@ def spatial_dropout_backward(dout, cache):
     return dout * (out != 0) / (1 - p)
 
 
-@variants.wrong("spatial_dropout_backward", "returns dout unchanged", message="returned dout unchanged")
+@variants.wrong("spatial_dropout_backward", "returns dout unchanged", message="returned dout unchanged",
+                fails=("spatial_dropout (hidden)", "spatial_dropout_backward"))
 def spatial_dropout_backward(dout, cache):
     return dout
 
 
-@variants.wrong("spatial_dropout_backward", "crashes on a test-time cache (None)")
+@variants.wrong("spatial_dropout_backward", "crashes on a test-time cache (None)", fails=("spatial_dropout_backward",))
 def spatial_dropout_backward(dout, cache):
     return dout * cache
 
@@ -511,7 +539,7 @@ def spatial_dropout_backward(dout, cache):
 
 # ---------------------------------------------------------------- 3.2 dropconnect
 @variants.wrong("dropconnect_forward", "masks the inputs x (that is dropout) instead of W", common=True,
-                message="do not mask x")
+                message="do not mask x", fails=("dropconnect (hidden)", "dropconnect_backward", "dropconnect_forward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     if not train:
         return x @ W + b, (x, W, np.ones(W.shape))
@@ -519,7 +547,8 @@ def dropconnect_forward(x, W, b, p, train, rng):
     return xm @ W + b, (xm, W, np.ones(W.shape))
 
 
-@variants.wrong("dropconnect_forward", "a new weight mask for every example", message="ONE mask on W")
+@variants.wrong("dropconnect_forward", "a new weight mask for every example", message="ONE mask on W",
+                fails=("dropconnect (hidden)", "dropconnect_backward", "dropconnect_forward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     if not train:
         return x @ W + b, (x, W, np.ones(W.shape))
@@ -530,13 +559,15 @@ def dropconnect_forward(x, W, b, p, train, rng):
 
 
 @variants.wrong("dropconnect_forward", "no rescaling of the kept weights",
-                message="forgot to divide the surviving weights")
+                message="forgot to divide the surviving weights",
+                fails=("dropconnect (hidden)", "dropconnect_backward", "dropconnect_forward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     mask = (rng.random(W.shape) >= p).astype(float) if train else np.ones(W.shape)
     return x @ (W * mask) + b, (x, W * mask, mask)
 
 
-@variants.wrong("dropconnect_forward", "drops and rescales the bias too", message="mask W only")
+@variants.wrong("dropconnect_forward", "drops and rescales the bias too", message="mask W only",
+                fails=("dropconnect (hidden)", "dropconnect_backward", "dropconnect_forward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     if not train:
         return x @ W + b, (x, W, np.ones(W.shape))
@@ -545,33 +576,36 @@ def dropconnect_forward(x, W, b, p, train, rng):
     return x @ (W * mask) + b * mask_b, (x, W * mask, mask)
 
 
-@variants.wrong("dropconnect_forward", "vanilla scaling W * (1 - p) at test time", message="at test time")
+@variants.wrong("dropconnect_forward", "vanilla scaling W * (1 - p) at test time", message="at test time",
+                fails=("dropconnect_backward", "dropconnect_forward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     mask = (rng.random(W.shape) >= p) / (1 - p) if train else np.full(W.shape, 1 - p)
     return x @ (W * mask) + b, (x, W * mask, mask)
 
 
-@variants.wrong("dropconnect_forward", "p taken as the keep probability", message="KEEPING")
+@variants.wrong("dropconnect_forward", "p taken as the keep probability", message="KEEPING",
+                fails=("dropconnect (hidden)", "dropconnect_backward", "dropconnect_forward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     mask = (rng.random(W.shape) < p) / p if train else np.ones(W.shape)
     return x @ (W * mask) + b, (x, W * mask, mask)
 
 
 @variants.wrong("dropconnect_forward", "draws the weight mask from the global np.random",
-                message="the same seed gives the same output")
+                message="the same seed gives the same output", fails=("dropconnect (hidden)",))
 def dropconnect_forward(x, W, b, p, train, rng):
     mask = (np.random.random(W.shape) >= p) / (1 - p) if train else np.ones(W.shape)
     return x @ (W * mask) + b, (x, W * mask, mask)
 
 
 @variants.wrong("dropconnect_backward", "dW without the mask", common=True,
-                message="forgot to apply the mask to dW")
+                message="forgot to apply the mask to dW", fails=("dropconnect (hidden)", "dropconnect_backward"))
 def dropconnect_backward(dout, cache):
     x, W_used, _ = cache
     return dout @ W_used.T, x.T @ dout, dout.sum(axis=0)
 
 
-@variants.wrong("dropconnect_backward", "dx with the full W", message="used the full W")
+@variants.wrong("dropconnect_backward", "dx with the full W", message="used the full W",
+                fails=("dropconnect (hidden)", "dropconnect_backward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     mask = (rng.random(W.shape) >= p) / (1 - p) if train else np.ones(W.shape)
     return x @ (W * mask) + b, (x, W, mask)
@@ -583,7 +617,8 @@ def dropconnect_backward(dout, cache):
     return dout @ W.T, (x.T @ dout) * mask, dout.sum(axis=0)
 
 
-@variants.wrong("dropconnect_backward", "mask without the scale in dW", message="not the 1/(1 - p) scale")
+@variants.wrong("dropconnect_backward", "mask without the scale in dW", message="not the 1/(1 - p) scale",
+                fails=("dropconnect (hidden)", "dropconnect_backward"))
 def dropconnect_forward(x, W, b, p, train, rng):
     keep = rng.random(W.shape) >= p if train else np.ones(W.shape, dtype=bool)
     scale = 1 / (1 - p) if train else 1.0
@@ -596,7 +631,8 @@ def dropconnect_backward(dout, cache):
     return dout @ W_used.T, (x.T @ dout) * keep, dout.sum(axis=0)
 
 
-@variants.wrong("dropconnect_backward", "averages db over the batch", message="averaged dout")
+@variants.wrong("dropconnect_backward", "averages db over the batch", message="averaged dout",
+                fails=("dropconnect (hidden)", "dropconnect_backward"))
 def dropconnect_backward(dout, cache):
     x, W_used, mask = cache
     return dout @ W_used.T, (x.T @ dout) * mask, dout.mean(axis=0)
@@ -750,18 +786,25 @@ class WaitCounter:
 
 
 variants.wrong_values("EarlyStopping", "an equal loss counts as an improvement", common=True,
-                      message="an equal loss is not an improvement", EarlyStopping=TiesImprove)
-variants.wrong_values("EarlyStopping", "ignores min_delta", EarlyStopping=IgnoresMinDelta)
-variants.wrong_values("EarlyStopping", "adds min_delta instead of subtracting it", EarlyStopping=MinDeltaWrongSign)
+                      message="an equal loss is not an improvement", EarlyStopping=TiesImprove,
+                      fails=("EarlyStopping", "EarlyStopping (hidden)"))
+variants.wrong_values("EarlyStopping", "ignores min_delta", EarlyStopping=IgnoresMinDelta,
+                      fails=("EarlyStopping", "EarlyStopping (hidden)"))
+variants.wrong_values("EarlyStopping", "adds min_delta instead of subtracting it", EarlyStopping=MinDeltaWrongSign,
+                      fails=("EarlyStopping", "EarlyStopping (hidden)"))
 variants.wrong_values("EarlyStopping", "does not reset the count on an improvement", common=True,
-                      message="reset the count", EarlyStopping=NoReset)
-variants.wrong_values("EarlyStopping", "stops one epoch late (> patience)", EarlyStopping=OneEpochLate)
+                      message="reset the count", EarlyStopping=NoReset,
+                      fails=("EarlyStopping", "EarlyStopping (hidden)"))
+variants.wrong_values("EarlyStopping", "stops one epoch late (> patience)", EarlyStopping=OneEpochLate,
+                      fails=("EarlyStopping", "EarlyStopping (hidden)"))
 variants.wrong_values("EarlyStopping", "counts epochs from 1", message="counted from 0",
-                      EarlyStopping=CountsFromOne)
-variants.wrong_values("EarlyStopping", "updates best_loss on any decrease", EarlyStopping=BestOnAnyDecrease)
-variants.wrong_values("EarlyStopping", "min_delta as a relative threshold", EarlyStopping=RelativeMinDelta)
+                      EarlyStopping=CountsFromOne, fails=("EarlyStopping", "EarlyStopping (hidden)"))
+variants.wrong_values("EarlyStopping", "updates best_loss on any decrease", EarlyStopping=BestOnAnyDecrease,
+                      fails=("EarlyStopping", "EarlyStopping (hidden)"))
+variants.wrong_values("EarlyStopping", "min_delta as a relative threshold", EarlyStopping=RelativeMinDelta,
+                      fails=("EarlyStopping", "EarlyStopping (hidden)"))
 variants.wrong_values("EarlyStopping", "state in a class attribute shared by all instances",
-                      EarlyStopping=SharedHistory)
+                      EarlyStopping=SharedHistory, fails=("EarlyStopping", "EarlyStopping (hidden)"))
 variants.correct_values("EarlyStopping", "history of losses, stop when the best epoch is old",
                         EarlyStopping=HistoryBased)
 variants.correct_values("EarlyStopping", "Keras-style wait counter, best_loss None before the first epoch",
@@ -769,8 +812,9 @@ variants.correct_values("EarlyStopping", "Keras-style wait counter, best_loss No
 
 
 # ---------------------------------------------------------------- 7.1 multiple choice
-variants.wrong_values("question 7.1", "multiplies by 1 - p (vanilla dropout)", answer_dropout_test="a")
-variants.wrong_values("question 7.1", "divides by 1 - p", answer_dropout_test="b")
-variants.wrong_values("question 7.1", "still drops at random", answer_dropout_test="d")
-variants.wrong_values("question 7.1", "not a string", answer_dropout_test=3)
+variants.wrong_values("question 7.1", "multiplies by 1 - p (vanilla dropout)", answer_dropout_test="a",
+                      fails=("question 7.1",))
+variants.wrong_values("question 7.1", "divides by 1 - p", answer_dropout_test="b", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "still drops at random", answer_dropout_test="d", fails=("question 7.1",))
+variants.wrong_values("question 7.1", "not a string", answer_dropout_test=3, fails=("question 7.1",))
 variants.correct_values("question 7.1", "upper case with spaces", answer_dropout_test=" C ")
