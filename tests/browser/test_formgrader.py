@@ -18,7 +18,7 @@ from course_utils import cli
 from course_utils.cells import meta, read_notebook
 from course_utils.grading import gradebook, roster
 from course_utils.grading.autograde import autograde
-from tests.browser.jupyterlab import LabServer
+from tests.browser.jupyterlab import LabServer, open_formgrader
 from tests.conftest import ROOT, release_of, solved, source_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -88,10 +88,7 @@ def test_a_written_answer_graded_blind_in_formgrader_reaches_the_final_grades(co
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        page.goto(f"{course_lab.url}/lab?reset&token={course_lab.token}")
-        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-        page.locator(".lm-Menu-itemLabel", has_text="Formgrader").first.click()
-        frame = page.wait_for_selector("iframe[src*='formgrader']").content_frame()
+        frame = open_formgrader(page, course_lab)
         frame.locator("a", has_text="Manual Grading").first.click()
         frame.wait_for_url("**/formgrader/gradebook")
         frame.locator("#main-table a", has_text=NAME).first.click()      # the assignment
