@@ -277,10 +277,12 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
 
 
 def write_results(folder: Path, grades: list[Grade]) -> None:
-    """``<student>.json`` per grade (:meth:`Grade.results_record`)."""
+    """``<student>.json`` per grade (:meth:`Grade.results_record`); an unrecognised file's
+    path (``dave/NAME/NAME.ipynb``) is kept as one file name (``/`` written ``%2F``)."""
     folder.mkdir(parents=True, exist_ok=True)
     for grade in grades:
-        (folder / f"{grade.student}.json").write_text(json.dumps(grade.results_record(), indent=1))
+        name = grade.student.replace("/", "%2F")
+        (folder / f"{name}.json").write_text(json.dumps(grade.results_record(), indent=1))
 
 
 def write_grades(path: Path, grades: list[Grade]) -> None:
