@@ -26,6 +26,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -277,12 +278,12 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
 
 
 def write_results(folder: Path, grades: list[Grade]) -> None:
-    """``<student>.json`` per grade (:meth:`Grade.results_record`); an unrecognised file's
-    path (``dave/NAME/NAME.ipynb``) is kept as one file name (``/`` written ``%2F``)."""
+    """``<student>.json`` per grade (:meth:`Grade.results_record`)."""
     folder.mkdir(parents=True, exist_ok=True)
     for grade in grades:
-        name = grade.student.replace("/", "%2F")
-        (folder / f"{name}.json").write_text(json.dumps(grade.results_record(), indent=1))
+        # an unrecognised file's "student" is its path: one file name for it
+        stem = re.sub(r"[^\w.@-]", "_", grade.student)
+        (folder / f"{stem}.json").write_text(json.dumps(grade.results_record(), indent=1))
 
 
 def write_grades(path: Path, grades: list[Grade]) -> None:
