@@ -195,6 +195,15 @@ def copy_course(repo: Path, root: Path, extra: list[str]):
     shutil.copy2(repo / "nbgrader_config.py", root / "nbgrader_config.py")
 
 
+def open_formgrader(page, lab: LabServer):
+    """Open JupyterLab in ``page`` and click Nbgrader > Formgrader, as an instructor does;
+    return the formgrader's frame (a playwright Frame: it follows the links clicked in it)."""
+    page.goto(f"{lab.url}/lab?reset&token={lab.token}")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Formgrader").first.click()
+    return page.wait_for_selector("iframe[src*='formgrader']").content_frame()
+
+
 # ---------------------------------------------------------------------- the browser page
 
 # Kernel state, read from the application (--LabApp.expose_app_in_browser).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, RELEASE_NOTEBOOK
-from tests.browser.jupyterlab import VALIDATE_S, NotebookPage
+from tests.browser.jupyterlab import VALIDATE_S, NotebookPage, open_formgrader
 from tests.conftest import ASSIGNMENTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -85,10 +85,7 @@ def test_formgrader_opens_from_the_nbgrader_menu(lab, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        page.goto(f"{lab.url}/lab?reset&token={lab.token}")
-        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-        page.locator(".lm-Menu-itemLabel", has_text="Formgrader").first.click()
-        frame = page.frame_locator("iframe[src*='formgrader']")
+        frame = open_formgrader(page, lab)
         assert [n.strip() for n in assignment_names(frame)] == ASSIGNMENTS
         page.screenshot(path=ARTIFACTS / "formgrader-in-lab.png")
     finally:
