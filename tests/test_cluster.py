@@ -39,15 +39,17 @@ def cluster(tmp_path_factory):
     """(scheduler address, {worker address: pid}): a scheduler and two single-thread workers."""
     tmp = tmp_path_factory.mktemp("cluster")
     info = tmp / "scheduler.json"
+    # the time-outs end the processes even if this test process is killed before it can
     procs = [_start("scheduler", "--host", "127.0.0.1", "--port", 0, "--no-dashboard",
-                    "--scheduler-file", info)]
+                    "--idle-timeout", "600s", "--scheduler-file", info)]
     try:
         for _ in range(120):
             if info.is_file():
                 break
             time.sleep(0.5)
         procs += [_start("worker", "--scheduler-file", info, "--nthreads", 1, "--no-nanny",
-                         "--no-dashboard", "--name", f"w{i}", "--local-directory", tmp / f"w{i}")
+                         "--death-timeout", "60s", "--no-dashboard", "--name", f"w{i}",
+                         "--local-directory", tmp / f"w{i}")
                   for i in range(2)]
         from distributed import Client
         with Client(scheduler_file=str(info), timeout="60s") as client:
