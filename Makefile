@@ -7,6 +7,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# compare50 (course report's similarity check) lives in its own venv: its pins clash with jupyter's
+SIMILARITY := $(VENV)/compare50/.installed
 
 .PHONY: start setup test release benchmark clean
 
@@ -14,7 +16,7 @@ STAMP  := $(VENV)/.installed
 start: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ServerApp.default_url=/lab/tree/notebooks
 
-setup: $(STAMP)
+setup: $(STAMP) $(SIMILARITY)
 
 $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=...)"'
@@ -23,6 +25,11 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+$(SIMILARITY): requirements-similarity.txt
+	test -x $(VENV)/compare50/bin/python || $(PYTHON) -m venv $(VENV)/compare50
+	$(VENV)/compare50/bin/python -m pip install --quiet -r requirements-similarity.txt
+	touch $(SIMILARITY)
 
 test: setup
 	$(BIN)/ruff check .

@@ -34,3 +34,10 @@ c.OverwriteCells.add_missing_cells = True
 # Feedback shows what failed (the failure messages) but not the hidden test code.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 c.ClearHiddenTests.enforce_metadata = False
+
+# Late submissions (`course grades`): the due date of each assignment is kept in the course
+# gradebook (`nbgrader db assignment add NAME --duedate="2026-10-01 23:59:00 UTC"` in the course
+# directory, or formgrader's Manage Assignments); the penalty is this nbgrader plugin's.
+c.AssignLatePenalties.plugin_class = "course_utils.grading.late.PercentPerDay"
+c.PercentPerDay.percent = 10          # of the assignment's score, per started day late
+c.PercentPerDay.max_percent = 100

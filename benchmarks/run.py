@@ -1,6 +1,7 @@
 """Benchmark every solution notebook: run time, peak memory, autograde time, throughput.
 
     python benchmarks/run.py [--class-size N] [--jobs J] [ASSIGNMENT ...]
+    python benchmarks/run.py --report-only [--class-size N] [ASSIGNMENT]
 
 For each assignment it
 1. executes solutions/NN/NN.ipynb top to bottom in a fresh kernel (as a student would run
@@ -10,11 +11,19 @@ For each assignment it
    with ``course autograde`` and records the time spent on that submission (sandbox start,
    execution with NBGRADER_EXECUTION set, scoring, feedback) and the whole command's time;
 3. autogrades a generated class of N submissions (solved, blank and half-done notebooks in
-   turn) with J parallel jobs, and projects the time for a class of 200.
+   turn) with J parallel jobs, and projects the time for a class of 200; records them in a
+   course gradebook and reports what that adds per submission (recording it) and once per
+   run (nbgrader's set-up of a new course gradebook; none when the source is unchanged).
 
 Budgets (DEVELOPERS.md): < 60 s and < 1.5 GB per notebook, < 20 s per autograde, a class
 of 200 well under an hour (here: < 30 min).
 Results: a table on stdout and benchmarks/results/latest.json.
+
+``--report-only`` times ``course report`` alone (budget < 30 s for a class of 200 on 2
+cores, similarity included) on a synthetic class of N (default 200) of one assignment
+(default 03_optimizers): each notebook answers each cell in one of several ways (the
+instructor's answer, a variant of tests/variants, or blank), each record has random
+outcomes and named mistakes of the assignment. Results: benchmarks/results/report.json.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import sys
 import tempfile
 import time
@@ -35,9 +45,12 @@ sys.path.insert(0, str(ROOT))
 
 from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
 from course_utils.course import assignments, release_path, source_path  # noqa: E402
+from course_utils.grading import gradebook  # noqa: E402
 from course_utils.grading.autograde import autograde  # noqa: E402
 
-BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0}
+REPORT_BUDGET_S = 30.0
+BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0,
+          "gradebook_per_submission_s": 0.5}
 PEAK_CELL = ("import resource as _r; "
              "print('PEAK_KB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)")
 
@@ -83,25 +96,126 @@ def generated_class(name: str, size: int, folder: Path) -> None:
         nbformat.write([solved, release, half][i % 3], folder / f"s{i:03d}" / f"{name}.ipynb")
 
 
-def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict]:
-    """(seconds to grade a generated class of ``size`` with ``jobs`` workers, status counts)."""
-    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
-        generated_class(name, size, Path(tmp) / "submissions")
+def timed(function, spent: list[float]):
+    """``function``, appending the seconds of each call to ``spent``."""
+    def run(*args, **kwargs):
         start = time.perf_counter()
-        grades = autograde(ROOT, Path(tmp) / "submissions", name, Path(tmp) / "out", jobs=jobs)
-        seconds = time.perf_counter() - start
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+    return run
+
+
+def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict, float, float]:
+    """(seconds to grade a generated class of ``size`` with ``jobs`` workers, status counts,
+    seconds the course gradebook adds per submission (recording it), and once per run
+    (nbgrader's set-up of a new course gradebook))."""
+    setup: list[float] = []
+    spent: list[float] = []
+    real = gradebook.prepare, gradebook.record
+    gradebook.prepare, gradebook.record = timed(real[0], setup), timed(real[1], spent)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+            generated_class(name, size, Path(tmp) / "submissions")
+            start = time.perf_counter()
+            grades = autograde(ROOT, Path(tmp) / "submissions", name, Path(tmp) / "out", jobs=jobs,
+                               course_dir=Path(tmp) / "gradebook")
+            seconds = time.perf_counter() - start
+    finally:
+        gradebook.prepare, gradebook.record = real
     counts = {}
     for g in grades:
         counts[g.status] = counts.get(g.status, 0) + 1
-    return seconds, counts
+    return seconds, counts, sum(spent) / size, sum(setup)
+
+
+def synthetic_report_class(name: str, size: int, folder: Path) -> None:
+    """``size`` notebooks in ``folder/submissions`` and their records in ``folder/grades``."""
+    import importlib
+    import random
+    import re
+
+    from course_utils.cells import exercises, is_solution_cell
+    from tests.conftest import variants_module
+    from tests.harness import splice
+    from tests.report_class import check, exercise, record, write_records
+
+    rng = random.Random(0)
+    source = read_notebook(source_path(ROOT, name))
+    release = read_notebook(release_path(ROOT, name))
+    solved = fill_in(release, source)
+    variants = [v for v in importlib.import_module(variants_module(name)).variants if v.source]
+    answers = [i for i, c in enumerate(release.cells) if is_solution_cell(c) and c.cell_type == "code"]
+    tests = exercises(source)
+    mistakes = {ex.grade_id: re.findall(r'mistakes=\{\s*"([^"]+)"', source.cells[ex.test_index].source)
+                for ex in tests}
+    records = []
+    for n in range(size):
+        student = f"s{n:03d}"
+        nb = copy.deepcopy(release)
+        for i in answers:
+            if rng.random() < 0.8:
+                nb.cells[i] = copy.deepcopy(solved.cells[i])
+        for v in rng.sample(variants, k=min(len(variants), 4)):
+            try:
+                splice(nb, v)
+            except (KeyError, SyntaxError, StopIteration):
+                pass
+        (folder / "submissions" / student).mkdir(parents=True)
+        nbformat.write(nb, folder / "submissions" / student / f"{name}.ipynb")
+        graded = []
+        for ex in tests:
+            outcome = rng.choice(["passed", "passed", "failed", "not_attempted"])
+            named = mistakes[ex.grade_id] if outcome == "failed" else []
+            graded.append(exercise(ex.grade_id, ex.title, check(ex.title, outcome, ex.points, ex.points,
+                                                                  mistake=rng.choice(named) if named else None)))
+        records.append(record(student, *graded, seconds=rng.uniform(3, 9), assignment=name))
+    write_records(folder / "grades", *records)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (compare50 and its workers)."""
+    import resource
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def report_only(name: str, size: int) -> int:
+    """Time ``course report`` (similarity included) on a synthetic class; print the number."""
+    from course_utils.grading.classreport import report
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        tmp = Path(tmp)
+        synthetic_report_class(name, size, tmp)
+        start, cpu_start = time.perf_counter(), _cpu_seconds()
+        page = report(ROOT, name, [tmp / "grades"], tmp / "out", submissions=[tmp / "submissions"])
+        seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
+        size_kb = page.stat().st_size / 1024
+    load = os.getloadavg()[0]
+    print(f"course report, {name}, class of {size} (similarity included): {seconds:.1f} s "
+          f"(budget {REPORT_BUDGET_S:g} s; {cpu:.1f} s of CPU; load average {load:.1f} on {os.cpu_count()} cores); "
+          f"report.html {size_kb:.0f} kB")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps({"assignment": name, "class_size": size, "load_average": load,
+                                                 "report_s": round(seconds, 1), "cpu_s": round(cpu, 1),
+                                                 "html_kb": round(size_kb)}))
+    return 1 if seconds > REPORT_BUDGET_S else 0
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*")
-    parser.add_argument("--class-size", type=int, default=12, help="generated submissions per assignment (0: skip)")
+    parser.add_argument("--class-size", type=int, default=None,
+                        help="generated submissions per assignment (0: skip; default 12, or 200 with --report-only)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel grading jobs for the class")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only time `course report` on a synthetic class (default 200 of 03_optimizers)")
     args = parser.parse_args(argv)
+    if args.report_only:
+        return report_only((args.assignments or ["03_optimizers"])[0], args.class_size or 200)
+    args.class_size = 12 if args.class_size is None else args.class_size
     names = args.assignments or assignments(ROOT)
     rows = []
     for name in names:
@@ -112,26 +226,28 @@ def main(argv: list[str]) -> int:
                "autograde_s": round(grade_s, 1), "autograde_command_s": round(command_s, 1),
                "solution_grade": status}
         if args.class_size:
-            seconds, counts = class_throughput(name, args.class_size, args.jobs)
+            seconds, counts, book_s, setup_s = class_throughput(name, args.class_size, args.jobs)
             row.update(class_size=args.class_size, class_s=round(seconds, 1),
+                       gradebook_per_submission_s=round(book_s, 2), gradebook_setup_s=round(setup_s, 1),
                        class_of_200_min=round(seconds / args.class_size * 200 / 60, 1),
                        class_statuses=counts)
         rows.append(row)
     header = ("| assignment | notebook run (s) | peak memory (MB) | autograde per submission (s) "
               "| whole `course autograde` (s) | solution graded | class of N, J jobs (s) "
-              "| projected class of 200 (min) |")
-    print("\n" + header + "\n|---|---:|---:|---:|---:|---|---:|---:|")
+              "| projected class of 200 (min) | course gradebook per submission (s), set-up per run (s) |")
+    print("\n" + header + "\n|---|---:|---:|---:|---:|---|---:|---:|---:|")
     over = []
     for r in rows:
-        klass = (f"{r['class_s']} (N={r['class_size']}, J={args.jobs})", r["class_of_200_min"]) \
-            if "class_s" in r else ("-", "-")
+        klass = (f"{r['class_s']} (N={r['class_size']}, J={args.jobs})", r["class_of_200_min"],
+                 f"{r['gradebook_per_submission_s']}, {r['gradebook_setup_s']}") if "class_s" in r else ("-", "-", "-")
         print(f"| {r['assignment']} | {r['run_s']} | {r['peak_mb']} | {r['autograde_s']} "
-              f"| {r['autograde_command_s']} | {r['solution_grade']} | {klass[0]} | {klass[1]} |")
+              f"| {r['autograde_command_s']} | {r['solution_grade']} | {klass[0]} | {klass[1]} | {klass[2]} |")
         over += [f"{r['assignment']}: {key} {r[key]} > {limit}"
                  for key, limit in BUDGET.items() if key in r and r[key] > limit]
     print(f"\nbudgets: run < {BUDGET['run_s']:g} s, peak < {BUDGET['peak_mb']:g} MB, "
           f"autograde < {BUDGET['autograde_s']:g} s per submission, "
-          f"class of 200 < {BUDGET['class_of_200_min']:g} min")
+          f"class of 200 < {BUDGET['class_of_200_min']:g} min, "
+          f"course gradebook < {BUDGET['gradebook_per_submission_s']:g} s per submission")
     print("over budget: " + ("; ".join(over) if over else "none"))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -101,9 +101,20 @@ def is_written_answer(cell) -> bool:
 def setup_sources(nb) -> list[str]:
     """The setup cells' code: the code cells before the first exercise (imports, provided
     helpers). Test cells may rely on these and on the solution cells, nothing else."""
-    first = next((i for i, c in enumerate(nb.cells) if is_solution_cell(c) or is_test_cell(c)),
-                 len(nb.cells))
-    return [c.source for c in nb.cells[:first] if c.cell_type == "code"]
+    return [c.source for c in nb.cells[:_first_exercise(nb)] if c.cell_type == "code"]
+
+
+def _first_exercise(nb) -> int:
+    return next((i for i, c in enumerate(nb.cells) if is_solution_cell(c) or is_test_cell(c)),
+                len(nb.cells))
+
+
+def experiment_sources(nb) -> list[str]:
+    """The instructor's other code cells: after the first exercise, neither a solution nor
+    a test (experiments, plots, the progress cell). No test depends on them."""
+    return [c.source for c in nb.cells[_first_exercise(nb):]
+            if c.cell_type == "code" and not is_solution_cell(c) and not is_test_cell(c)
+            and not is_written_answer(c)]
 
 
 def solution_sources(nb) -> list[str]:

@@ -21,10 +21,41 @@ def find_root(start=None) -> Path:
     candidates += list(candidates[0].parents)
     candidates.append(Path(__file__).resolve().parent.parent)
     for folder in candidates:
-        if (folder / CONFIG).is_file() and (folder / "solutions").is_dir():
+        if is_course(folder):
             return folder
     raise CourseError("no course found: run this inside the course repository "
                       "(the folder with nbgrader_config.py and solutions/), or pass --root")
+
+
+def is_course(folder: Path) -> bool:
+    """Whether ``folder`` is a course root: it holds nbgrader_config.py and solutions/."""
+    return (Path(folder) / CONFIG).is_file() and (Path(folder) / "solutions").is_dir()
+
+
+def command_root(given=None, announce=True) -> Path:
+    """The course root a ``course`` command uses: ``given`` (``--root``), which must be a
+    course, else the one found from the current folder (see :func:`find_root`). Says on
+    stderr which root it is, and when it is the installed checkout rather than one around
+    the current folder.
+
+    Raises:
+        CourseError: ``given`` is not a course, or no course is found.
+    """
+    if given is not None:
+        root = Path(given).expanduser().resolve()
+        if not is_course(root):
+            raise CourseError(f"--root {given}: {root} is not a course (a course folder holds "
+                              f"{CONFIG} and solutions/); give the course repository's folder")
+        how = "given with --root"
+    else:
+        here = Path.cwd().resolve()
+        root = find_root(here)
+        how = ("found from the current folder" if root == here or root in here.parents else
+               f"no course in {here} or above it: the checkout course_utils is installed from; "
+               "pass --root to choose another")
+    if announce:
+        print(f"course root: {root} ({how})", file=sys.stderr)
+    return root
 
 
 def assignments(root: Path) -> list[str]:
@@ -120,5 +151,5 @@ def scratch_course(root: Path, name: str, workdir: Path) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / CONFIG, workdir / CONFIG)
     shutil.copytree(source_path(root, name).parent, source_path(workdir, name).parent,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"), dirs_exist_ok=True)
     return workdir

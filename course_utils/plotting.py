@@ -410,3 +410,79 @@ def plot_lr_finder(lrs, losses, chosen_lr=None, ax=None, title="Learning-rate ra
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+# ---------------------------------------------------------------------------
+# counts: a histogram of numbers, a bar chart of labelled counts
+# ---------------------------------------------------------------------------
+
+
+def plot_histogram(values, bins=10, value_range=None, xlabel="value", ylabel="count",
+                   title=None, ax=None) -> Axes:
+    """A histogram of numbers, e.g. the scores of a class.
+
+    Args:
+        values: 1-D sequence of finite numbers, N >= 1.
+        bins: number of bins (int >= 1).
+        value_range: (low, high) the bins cover, e.g. ``(0, max_score)``; None: the data's.
+        xlabel, ylabel: axis labels (str); title: str or None.
+        ax: matplotlib Axes to draw into, or None for a new figure.
+
+    Returns:
+        The Axes, with one bar (patch) per bin whose heights add up to N.
+    """
+    func = "plot_histogram"
+    values = as_float_array(values, "values", func)
+    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
+        raise ValueError(f"{func}: values must be a non-empty 1-D sequence of finite numbers, "
+                         f"got shape {values.shape}")
+    bins = check_int(bins, "bins", func, minimum=1)
+    if value_range is not None:
+        low, high = (check_real(v, "value_range", func) for v in value_range)
+        if not low < high:
+            raise ValueError(f"{func}: value_range must be (low, high) with low < high, got {value_range}")
+        value_range = (low, high)
+    ax = _check_ax(ax, func)
+    ax.hist(values, bins=bins, range=value_range, color="C0", edgecolor="white")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_bars(counts, xlabel="count", title=None, ax=None, percent=False) -> Axes:
+    """Horizontal bars, one per label, top to bottom in the order given, e.g. how many
+    submissions got each status, or each exercise's pass rate.
+
+    Args:
+        counts: mapping label -> number >= 0 (at least one label).
+        xlabel: the x axis label (str); title: str or None.
+        ax: matplotlib Axes to draw into, or None for a new figure.
+        percent: if True the numbers are percentages: the axis runs from 0 to 100.
+
+    Returns:
+        The Axes, with one bar (patch) per label and the labels as y tick labels.
+    """
+    func = "plot_bars"
+    if not isinstance(counts, Mapping) or len(counts) == 0:
+        raise ValueError(f"{func}: counts must be a non-empty mapping label -> number, "
+                         f"got {type(counts).__name__} of length {len(counts) if hasattr(counts, '__len__') else '?'}")
+    labels = [str(label) for label in counts]
+    heights = as_float_array(list(counts.values()), "counts", func)
+    if not np.all(np.isfinite(heights) & (heights >= 0)):
+        raise ValueError(f"{func}: counts must be finite numbers >= 0")
+    ax = _check_ax(ax, func)
+    positions = np.arange(len(labels))
+    ax.barh(positions, heights, color="C0")
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    for y, h in zip(positions, heights):
+        ax.annotate(f"{h:.0f}%" if percent else f"{h:g}", (h, y), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize="small")
+    if percent:
+        ax.set_xlim(0, 100)
+    ax.set_xlabel(xlabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax

@@ -6,13 +6,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .cells import read_notebook
 from .course import CourseError, nbgrader_api, release_path, scratch_course
+from .grading.releases import remember
 
 
 def release(root: Path, name: str, into: Path | None = None) -> Path:
     """Generate the student version of assignment ``name`` with nbgrader.
 
-    Writes ``<into>/<name>/`` (default: the course's notebooks/) and returns that folder.
+    Writes ``<into>/<name>/`` (default: the course's notebooks/, and then the release's
+    fingerprint in solutions/releases.json, see grading/releases.py) and returns that folder.
     The generation runs in a scratch course directory without a gradebook, so releasing
     is a pure function of solutions/<name>/.
     """
@@ -26,4 +29,6 @@ def release(root: Path, name: str, into: Path | None = None) -> Path:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(produced, target)
+    if into is None:                       # the course's own release: keep its fingerprint
+        remember(root, name, read_notebook(release_path(root, name)))
     return target

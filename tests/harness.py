@@ -169,3 +169,42 @@ def _run_cell(grade_id, names, points, src, namespace) -> Outcome:
 def score(outcomes: dict[str, Outcome]) -> float:
     """The assignment's score with partial credit, as the grader computes it."""
     return sum(o.score for o in outcomes.values())
+
+
+# ----------------------------------------------------------------------- submissions
+
+def splice(nb, variant: Variant) -> None:
+    """Write ``variant`` into notebook ``nb`` (nbformat) the way a student would: each
+    function it defines replaces the function of that name in the solution cell holding
+    it (appended to the cell that defines its first function if new); answer values are
+    assigned at the end of the solution cell that defines them."""
+    import ast
+
+    solution = [c for c in nb.cells if cells.is_solution_cell(c) and c.cell_type == "code"]
+
+    def defined(cell):
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            return {}
+        return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+    if variant.values:
+        for name, value in variant.values.items():
+            home = next(c for c in solution if f"{name} =" in c.source)
+            home.source += f"\n{name} = {value!r}\n"
+    functions = ast.parse(variant.source).body
+    home = None
+    for fn in functions:
+        text = ast.get_source_segment(variant.source, fn)
+        cell = next((c for c in solution if fn.name in defined(c)), home)
+        if cell is None:
+            raise KeyError(f"no solution cell defines {fn.name}")
+        home = cell
+        old = defined(cell).get(fn.name)
+        if old is None:
+            cell.source += "\n\n" + text + "\n"
+            continue
+        lines = cell.source.splitlines()
+        start = min([old.lineno] + [d.lineno for d in old.decorator_list]) - 1
+        cell.source = "\n".join(lines[:start] + text.splitlines() + lines[old.end_lineno:]) + "\n"

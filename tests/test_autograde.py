@@ -196,6 +196,7 @@ def graded(tmp_path_factory, server):
         if text is not None:
             (subs / student / f"{NAME}.ipynb").write_text(text)
     proc = course("autograde", subs, "--assignment", NAME, "--out", tmp / "out", "--jobs", 2,
+                  "--course-dir", tmp / "gradebook",
                   "--timeout", 15, "--notebook-timeout", 60, "--memory-mb", 3072)
     rows = {r["student"]: r for r in csv.DictReader(open(tmp / "out" / "grades.csv"))}
     return proc, rows, tmp / "out", expected

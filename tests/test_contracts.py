@@ -4,13 +4,15 @@ autograde steps taken from nbgrader's own default."""
 import json
 import re
 
+import nbformat
 import pytest
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute, LimitOutput
 
+from course_utils import cells
 from course_utils.grading.contracts import CellErrorName, Grade, RunReport, Status, cell_error
-from course_utils.grading.sandboxed_execute import SandboxedExecute, autograde_preprocessors
-from tests.conftest import ROOT
+from course_utils.grading.sandboxed_execute import SandboxedExecute, autograde_preprocessors, build_job, grading_plan
+from tests.conftest import ROOT, solved, source_of
 
 
 def readme_status_table() -> str:
@@ -112,3 +114,21 @@ def test_a_results_record_has_the_agreed_fields():
     assert record == {"version": 1, "student": "alice", "assignment": "01_backprop", "status": "timeout",
                       "detail": "cell(s) 4 ran past", "score": 0.0, "max_score": 23.0, "seconds": 6.123,
                       "exercises": exercises}
+
+
+def test_grading_skips_the_instructors_experiments_but_runs_what_the_student_wrote():
+    name = "04_regularization"
+    source = cells.read_notebook(source_of(name))
+    nb = nbformat.reads(solved(name), as_version=4)
+    experiments = cells.experiment_sources(source)
+    assert len(experiments) >= 5
+    first = next(i for i, c in enumerate(nb.cells) if c.source == experiments[0])
+    nb.cells[first].source += "\nprint('changed by the student')"
+    nb.cells.insert(first + 1, nbformat.v4.new_code_cell("helper = 1   # a cell the student added"))
+    job = build_job(nb, grading_plan(source))
+    ran = [c["source"] for c in job["cells"] if c["kind"] == "student"]
+    assert not set(experiments[1:]) & set(ran)                 # untouched experiments: skipped
+    assert nb.cells[first].source in ran and "helper = 1   # a cell the student added" in ran
+    assert [c["grade_id"] for c in job["cells"] if c["kind"] == "test"] == \
+        [e.grade_id for e in cells.exercises(source)]
+    assert set(cells.setup_sources(source)) <= set(ran)        # the notebook's setup cells still run

@@ -131,7 +131,8 @@ def test_autograde_gives_solution_full_marks_and_blank_zero(tmp_path, name):
     for student, text in [("solution", solved(name)), ("blank", release_of(name).read_text())]:
         (subs / student).mkdir(parents=True)
         (subs / student / f"{name}.ipynb").write_text(text)
-    proc = course("autograde", subs, "--assignment", name, "--out", tmp_path / "out")
+    proc = course("autograde", subs, "--assignment", name, "--out", tmp_path / "out",
+                  "--course-dir", tmp_path / "gradebook")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
     max_score = sum(ex.points for ex in cells.exercises(cells.read_notebook(source_of(name))))

@@ -197,3 +197,41 @@ def test_layer_histograms_rejects_non_empty_figure():
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="already has 1 axes"):
         plot_layer_histograms([np.zeros(3)], fig=fig)
+
+
+# ---------------------------------------------------------------------------
+# plot_histogram, plot_bars (course report)
+# ---------------------------------------------------------------------------
+
+def test_plot_histogram_bins_cover_the_range_and_count_every_value():
+    from course_utils.plotting import plot_histogram
+    ax = plot_histogram([0, 1, 1.5, 9, 10], bins=5, value_range=(0, 10), xlabel="score", title="Scores")
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [3, 0, 0, 0, 2]          # [0, 2) [2, 4) ... [8, 10]
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("score", "count", "Scores")
+
+
+@pytest.mark.parametrize("values, kw, error", [
+    ([], {}, ValueError), ([1, np.nan], {}, ValueError), ([1, 2], {"bins": 0}, ValueError),
+    ([1, 2], {"value_range": (5, 5)}, ValueError),
+])
+def test_plot_histogram_rejects_bad_input(values, kw, error):
+    from course_utils.plotting import plot_histogram
+    with pytest.raises(error, match="plot_histogram"):
+        plot_histogram(values, **kw)
+
+
+def test_plot_bars_one_bar_per_label_in_order():
+    from course_utils.plotting import plot_bars
+    ax = plot_bars({"graded": 7, "timeout": 2, "missing": 1}, xlabel="submissions", title="Status")
+    assert [p.get_width() for p in ax.patches] == [7, 2, 1]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["graded", "timeout", "missing"]
+    assert ax.yaxis_inverted() and ax.get_title() == "Status" and ax.get_xlabel() == "submissions"
+    assert plot_bars({"a": 40.0}, percent=True).get_xlim() == (0, 100)
+
+
+@pytest.mark.parametrize("counts", [{}, {"a": -1}, [1, 2]])
+def test_plot_bars_rejects_bad_input(counts):
+    from course_utils.plotting import plot_bars
+    with pytest.raises(ValueError, match="plot_bars"):
+        plot_bars(counts)

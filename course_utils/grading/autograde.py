@@ -1,7 +1,8 @@
 """``course autograde``: grade a class's submissions, in parallel, in a sandbox.
 
-Input: ``SUBMISSIONS/<student>/<assignment>.ipynb``, ``SUBMISSIONS/<student>.ipynb``, or a
-zip of either (see submissions.py). Output: ``OUT/grades.csv``
+Input: nbgrader's ``submitted/``, ``SUBMISSIONS/<student>/<assignment>.ipynb``,
+``SUBMISSIONS/<student>.ipynb``, a Canvas or Moodle download, or a zip of any (see
+submissions.py; what it cannot match to a student is an ``unrecognised`` row). Output: ``OUT/grades.csv``
 (``student,assignment,score,max_score,status,detail``), ``OUT/feedback/<student>.html`` and
 ``OUT/results/<student>.json`` (:meth:`Grade.results_record`: each check's outcome).
 
@@ -25,6 +26,7 @@ import contextlib
 import csv
 import json
 import os
+import shutil
 import tempfile
 import time
 import traceback
@@ -34,6 +36,7 @@ from pathlib import Path
 
 from ..cells import NotebookError, block_parts, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
+from . import gradebook, releases, roster
 from .blocks import outcome
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
@@ -61,6 +64,9 @@ class Grader:
             raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
         source = read_notebook(source_path(self.work, name))
         self.release = read_notebook(release_path(self.work, name))
+        self.releases = releases.history(root, name)
+        if not self.releases or self.releases[-1] != releases.fingerprint(self.release):
+            self.releases.append(releases.fingerprint(self.release))
         self.exercises = exercises(source)
         self.autograded = {ex.grade_id for ex in self.exercises}
         self.max_score = sum(ex.points for ex in self.exercises)
@@ -77,6 +83,7 @@ class Grader:
             grade.detail = f"the grader failed on this submission: {type(err).__name__}: {err}"
             traceback.print_exc()
         grade.seconds = time.perf_counter() - start
+        grade.graded_in = str(self.work)
         grade.detail = grade.detail[:MAX_DETAIL]
         return grade
 
@@ -90,8 +97,10 @@ class Grader:
         except NotebookError as err:
             grade.status, grade.detail = Status.INVALID_NOTEBOOK, str(err)
             return
-        repaired, structure = repair(submitted, self.release)
+        earlier, notes = releases.fetched(submitted, self.releases), []
+        repaired, structure = repair(submitted, self.release, earlier and earlier[1], notes)
         dest = self.work / "submitted" / student / name
+        shutil.rmtree(dest, ignore_errors=True)     # a grader that lives on (a Dask worker) re-grades
         dest.mkdir(parents=True)
         (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
         with _quiet_nbgrader():
@@ -107,6 +116,9 @@ class Grader:
         grade.status, grade.detail = report.verdict(structure)
         if grade.status is Status.GRADED and self.manual_points:
             grade.detail = f"{self.manual_points:g} point(s) of written answers to grade by hand"
+        if earlier:
+            grade.detail = "; ".join(filter(None, [grade.detail, notes[0].replace(
+                "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
         with _quiet_nbgrader():
             self.api.generate_feedback(name, student)
         html = self.work / "feedback" / student / name / f"{name}.html"
@@ -201,13 +213,17 @@ def default_jobs() -> int:
 
 def autograde(root: Path, submissions, name: str, out, timeout: int | None = None,
               jobs: int = 1, progress: bool = False, notebook_timeout: int | None = None,
-              memory_mb: int | None = None) -> list[Grade]:
+              memory_mb: int | None = None, scheduler: str | None = None,
+              course_dir: Path | None = None) -> list[Grade]:
     """Grade every submission; write grades.csv and feedback; return the grades (sorted).
 
     ``timeout``: seconds one cell may run (default: Execute.timeout in nbgrader_config.py).
     ``notebook_timeout``, ``memory_mb``: limits of one notebook (default: the
     SandboxedExecute settings in nbgrader_config.py). ``jobs``: worker processes grading
-    in parallel. ``progress``: show a progress bar.
+    in parallel. ``progress``: show a progress bar. ``scheduler``: a Dask scheduler's
+    address (``tcp://HOST:8786``): grade on that cluster instead (``jobs`` is then unused).
+    ``course_dir``: the course gradebook (gradebook.py) to record every graded submission
+    in (None: record nothing).
     """
     from tqdm.auto import tqdm
 
@@ -216,16 +232,25 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
     max_score = sum(ex.points for ex in exercises(read_notebook(source_path(root, name))))
     feedback = out / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
+    course_id = gradebook.prepare(root, name, Path(course_dir)) if course_dir else None
+    class_list = roster.load(Path(course_dir), course_id) if course_dir else None
     with tempfile.TemporaryDirectory(prefix="course-autograde-") as tmp:
         scratch = Path(tmp).resolve()
-        students = collect(submissions, name, scratch / "collected")
+        students = collect(submissions, name, scratch / "collected",
+                           lms_ids=class_list.lms_ids if class_list else None)
+        roster.restrict(students, class_list)
         protected = [str(root), str(scratch), str(submissions), str(out)]
+        protected += [str(Path(course_dir).resolve())] if course_dir else []
         limits = {key: value for key, value in
                   (("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)) if value}
         args = (str(root), name, str(scratch), protected, timeout, limits)
         bar = tqdm(total=len(students), desc=f"grading {name}", unit="notebook", disable=not progress)
         grades = []
-        if jobs <= 1:
+        if scheduler:
+            from .cluster import grade_on_cluster
+            grades = grade_on_cluster(scheduler, root, name, students, out, scratch, max_score, timeout,
+                                      limits, on_done=lambda grade: bar.update())
+        elif jobs <= 1:
             _start_worker(*args)
             for student, path in students.items():
                 grades.append(_grade_in_worker(student, path, feedback))
@@ -241,6 +266,10 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
                                             f"the grading worker failed: {type(err).__name__}: {err}"))
                     bar.update()
         bar.close()
+        grades += [Grade(file, name, 0.0, max_score, Status.UNRECOGNISED, reason)
+                   for file, reason in students.unrecognised]
+        if course_dir:
+            gradebook.record(Path(course_dir), course_id, name, grades, students)
     grades.sort(key=lambda g: g.student)
     write_grades(out / "grades.csv", grades)
     write_results(out / "results", grades)

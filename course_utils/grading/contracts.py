@@ -32,6 +32,9 @@ class Status(StrEnum):
 
     GRADED = ("graded", 9, "graded normally", "the tests' points")
     MISSING = ("missing", 0, "no notebook from this student", "0")
+    UNRECOGNISED = ("unrecognised", 0, "a file in the submissions that no layout or LMS pattern "
+                    "matches to a student (the `student` column is the file, the detail says why); "
+                    "nobody's grade is guessed from it", "not graded")
     INVALID_NOTEBOOK = ("invalid_notebook", 0, "the file is not a readable notebook", "0")
     TIMEOUT = ("timeout", 2, "a cell ran past `Execute.timeout` (it was stopped, the rest ran), "
                "or the whole notebook past its limit", "what finished")
@@ -147,6 +150,7 @@ class Grade:
     detail: str = ""
     seconds: float = 0.0      # time spent grading this notebook
     exercises: list[dict] = field(default_factory=list)   # per test cell, see results_record
+    graded_in: str = ""       # the scratch nbgrader course that graded it (gradebook.py reads it)
 
     COLUMNS = ("student", "assignment", "score", "max_score", "status", "detail")
     RESULTS_VERSION = 1

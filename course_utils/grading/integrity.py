@@ -37,9 +37,18 @@ def _metadata_changes(got, expected) -> list[str]:
     return changes
 
 
-def repair(submitted, release) -> tuple[object, list[str]]:
-    """``(notebook to grade, findings)`` for a submission and its released notebook."""
+def repair(submitted, release, fetched: dict[str, str] | None = None,
+           notes: list[str] | None = None) -> tuple[object, list[str]]:
+    """``(notebook to grade, findings)`` for a submission and its released notebook.
+
+    ``fetched``: the fingerprint (releases.py) of the earlier release the student handed in,
+    when it is not ``release``: its test cells are checked against that release; test cells
+    added since are put in and graded, and those removed since are dropped, without a
+    finding; ``notes`` (if given) gets one line saying so, for the instructor.
+    """
+    from .releases import digest
     nb = copy.deepcopy(submitted)
+    added, removed = [], []
     known = {_grade_id(c): c for c in release.cells if _grade_id(c)}
     order = [_grade_id(c) for c in release.cells if _grade_id(c)]
     findings, kept, seen = [], [], set()
@@ -49,6 +58,9 @@ def repair(submitted, release) -> tuple[object, list[str]]:
             kept.append(cell)
             continue
         original = known.get(gid)
+        if original is None and fetched is not None and gid in fetched and is_test_cell(cell):
+            removed.append(gid)                        # a test of the student's release, gone since
+            continue
         if original is None:
             findings.append(f"cell {gid!r} is marked as graded but is not part of the assignment")
             cell.metadata.pop("nbgrader", None)
@@ -64,7 +76,8 @@ def repair(submitted, release) -> tuple[object, list[str]]:
         seen.add(gid)
         changed = _metadata_changes(cell, original)
         if is_test_cell(original):
-            if _normal(cell.source) != _normal(original.source):
+            expected = fetched[gid] if fetched is not None and gid in fetched else digest(original.source)
+            if digest(cell.source) != expected:
                 findings.append(f"test cell {gid!r} was edited (graded with the original)")
             if changed:
                 findings.append(f"the {', '.join(changed)} of test cell {gid!r} changed (restored)")
@@ -78,11 +91,18 @@ def repair(submitted, release) -> tuple[object, list[str]]:
     for position, gid in enumerate(order):
         if gid in seen or not is_test_cell(known[gid]):
             continue
-        findings.append(f"test cell {gid!r} was deleted (put back for grading)")
+        if fetched is not None and gid not in fetched:
+            added.append(gid)
+        else:
+            findings.append(f"test cell {gid!r} was deleted (put back for grading)")
         anchor = next((g for g in reversed(order[:position]) if g in seen), None)
         at = len(kept) if anchor is None else \
             1 + max(i for i, c in enumerate(kept) if _grade_id(c) == anchor)
         kept.insert(at, copy.deepcopy(known[gid]))
         seen.add(gid)
     nb.cells = kept
+    if notes is not None and (added or removed or fetched is not None):
+        changes = ([f"test cells added since, graded: {', '.join(added)}"] if added else []) + \
+                  ([f"removed since, not graded: {', '.join(removed)}"] if removed else [])
+        notes.append("handed in an earlier release" + (f" ({'; '.join(changes)})" if changes else ""))
     return nb, findings

@@ -64,7 +64,9 @@ def grading_plan(source_nb) -> dict:
     - ``setup``: the setup cells (see :func:`course_utils.cells.setup_sources`);
     - ``answer_names``: every name the solution cells define (the student's answers);
     - ``torch_allowed``: test grade_id -> whether its exercise may use torch: only when the
-      instructor's own solution does (the capstone); NumPy exercises may not.
+      instructor's own solution does (the capstone); NumPy exercises may not;
+    - ``experiments``: the instructor's experiment cells, which grading does not run (no test
+      depends on them; a cell the student wrote or changed still runs).
     """
     answers = set()
     for source in cells.solution_sources(source_nb):
@@ -72,7 +74,12 @@ def grading_plan(source_nb) -> dict:
     torch_allowed = {ex.grade_id: any(_uses_torch(source_nb.cells[i].source) for i in ex.solution_indices)
                      for ex in cells.exercises(source_nb)}
     return {"setup": cells.setup_sources(source_nb), "answer_names": sorted(answers),
-            "torch_allowed": torch_allowed}
+            "torch_allowed": torch_allowed,
+            "experiments": {_normal(s) for s in cells.experiment_sources(source_nb)}}
+
+
+def _normal(source: str) -> str:
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
 def build_job(nb, plan: dict) -> dict:
@@ -85,7 +92,7 @@ def build_job(nb, plan: dict) -> dict:
             grade_id = cells.meta(cell)["grade_id"]
             job_cells.append({"index": index, "kind": "test", "source": cell.source, "grade_id": grade_id,
                               "torch_allowed": plan["torch_allowed"].get(grade_id, False)})
-        else:
+        elif _normal(cell.source) not in plan.get("experiments", ()):
             job_cells.append({"index": index, "kind": "student", "source": cell.source})
     return {"setup": plan["setup"], "answer_names": plan["answer_names"], "cells": job_cells}
 
