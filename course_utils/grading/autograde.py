@@ -103,8 +103,10 @@ class Grader:
         shutil.rmtree(dest, ignore_errors=True)     # a grader that lives on (a Dask worker) re-grades
         dest.mkdir(parents=True)
         (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
+        started = time.perf_counter()
         with _quiet_nbgrader():
             result = self.api.autograde(name, student)
+        nbgrader_s = time.perf_counter() - started
         report_path = self.reports / f"{student}.json"
         if not result["success"] or not report_path.is_file():
             grade.status, grade.detail = Status.CRASHED, _nbgrader_failure(result)
@@ -119,6 +121,7 @@ class Grader:
         if earlier:
             grade.detail = "; ".join(filter(None, [grade.detail, notes[0].replace(
                 "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
+        started = time.perf_counter()
         with _quiet_nbgrader():
             self.api.generate_feedback(name, student)
         html = self.work / "feedback" / student / name / f"{name}.html"
@@ -128,6 +131,7 @@ class Grader:
                                            for ex in self.exercises], self.manual_points)
             at = page.find(">", page.find("<body")) + 1
             (feedback_dir / f"{student}.html").write_text(page[:at] + summary + page[at:], encoding="utf-8")
+        grade.phases = phases(report.phases, nbgrader_s, time.perf_counter() - started)
 
     def _records(self, report: RunReport, scores: dict[str, float]) -> list[dict]:
         """Per test cell: its score (nbgrader's), outcome and checks (the run's)."""
@@ -148,6 +152,18 @@ class Grader:
         with Gradebook(f"sqlite:///{self.work / 'gradebook.db'}") as gb:
             nb = gb.find_submission_notebook(self.name, self.name, student)
             return {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.name in self.autograded}
+
+
+PHASES = ("sandbox start", "setup", "student cells", "tests", "nbgrader", "feedback")
+
+
+def phases(run: dict, nbgrader_s: float, feedback_s: float) -> dict:
+    """Seconds per phase of one submission (:data:`PHASES`): the sandboxed run's own
+    phases, nbgrader's autograde step without them, and the feedback."""
+    spent = {key: float(run.get(key, 0.0)) for key in PHASES[:4]}
+    spent["nbgrader"] = max(nbgrader_s - sum(spent.values()), 0.0)
+    spent["feedback"] = feedback_s
+    return {key: round(value, 3) for key, value in spent.items()}
 
 
 @contextlib.contextmanager
