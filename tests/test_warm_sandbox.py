@@ -101,6 +101,12 @@ def test_a_child_over_its_memory_gets_a_memory_error_and_the_next_child_works(bo
     assert cells(grade(box, "hog = bytearray(10 ** 8); answer = len(hog)", "assert answer == 10 ** 8"))[1]["passed"]
 
 
+def test_a_cell_past_its_time_limit_is_stopped_and_the_rest_runs(box):
+    result = grade(box, "while True:\n    pass", "assert 1 + 1 == 2", limits=Limits(cell_timeout=1))
+    assert cells(result)[0]["error"]["ename"] == "CellTimeoutError"
+    assert cells(result)[1]["passed"] and not result.problem
+
+
 def test_a_notebook_past_its_time_limit_stops_the_sandbox_and_the_next_child_gets_a_new_one(box):
     code = "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass"
     result = grade(box, code, limits=Limits(cell_timeout=1, notebook_timeout=6))

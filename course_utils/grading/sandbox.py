@@ -160,9 +160,7 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
     if problem is None:
         argv = bwrap_command(workdir, argv)
     else:
-        warn = log.warning if log is not None else (lambda m: print(m, file=sys.stderr))
-        warn("WARNING: grading WITHOUT a sandbox (" + problem + "). Student code can then read "
-             "files this user can read and use the network; install bubblewrap for isolation.")
+        warn_unsandboxed(problem, log)
     stderr_path = workdir / ".runner-stderr.log"
     with open(stderr_path, "wb") as stderr:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=stderr, stderr=stderr,
@@ -224,6 +222,13 @@ def _phases(events: list, seconds: float) -> dict:
             phases["tests" if event.get("kind") == "test" else "student cells"] += float(event.get("seconds", 0) or 0)
     phases["sandbox start"] = max(seconds - sum(phases.values()), 0.0)
     return {key: round(value, 3) for key, value in phases.items()}
+
+
+def warn_unsandboxed(problem: str, log=None) -> None:
+    """The loud warning of the fallback mode (``log``: a logging.Logger, default stderr)."""
+    warn = log.warning if log is not None else (lambda m: print(m, file=sys.stderr))
+    warn("WARNING: grading WITHOUT a sandbox (" + problem + "). Student code can then read "
+         "files this user can read and use the network; install bubblewrap for isolation.")
 
 
 def _read_lines(fd: int, lines: list) -> None:

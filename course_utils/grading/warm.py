@@ -45,6 +45,7 @@ from .sandbox import (
     judge,
     runner_job,
     sandbox_problem,
+    warn_unsandboxed,
 )
 from .zygote import frame
 
@@ -78,9 +79,7 @@ class WarmSandbox:
         if problem is None:
             argv = bwrap_command(self.home, argv)
         else:
-            warn = self.log.warning if self.log is not None else (lambda m: print(m, file=sys.stderr))
-            warn("WARNING: grading WITHOUT a sandbox (" + problem + "). Student code can then read "
-                 "files this user can read and use the network; install bubblewrap for isolation.")
+            warn_unsandboxed(problem, self.log)
         self.sandboxed = problem is None
         self.log_path = self.home / ".zygote-stderr.log"
         read_fd, write_fd = os.pipe()

@@ -110,6 +110,8 @@ def _child(runner: Runner, job: dict) -> None:
         os.environ.update(HOME=workdir, MPLCONFIGDIR=os.path.join(workdir, ".matplotlib"))
         sys.path.insert(0, workdir)
         runner.job.update(job)
+        runner.cell_timeout = int(job.get("cell_timeout", runner.cell_timeout))
+        runner.max_output = int(job.get("max_output", runner.max_output))
         _limit_memory(job.get("memory_mb"))
         runner.arm()
         runner.run_cells()
