@@ -105,17 +105,6 @@ def test_an_nbgrader_without_execute_is_refused(monkeypatch):
         autograde_preprocessors()
 
 
-def test_a_results_record_has_the_agreed_fields():
-    exercises = [{"test": "test_f", "exercise": "f", "points": 0.0, "max_points": 2.0, "outcome": "failed",
-                  "checks": []}]
-    grade = Grade("alice", "01_backprop", 0.0, 23.0, Status.TIMEOUT, "cell(s) 4 ran past", 6.12345,
-                  exercises)
-    record = json.loads(json.dumps(grade.results_record()))
-    assert record == {"version": 1, "student": "alice", "assignment": "01_backprop", "status": "timeout",
-                      "detail": "cell(s) 4 ran past", "score": 0.0, "max_score": 23.0, "seconds": 6.123,
-                      "exercises": exercises}
-
-
 def test_grading_skips_the_instructors_experiments_but_runs_what_the_student_wrote():
     name = "04_regularization"
     source = cells.read_notebook(source_of(name))
@@ -132,3 +121,14 @@ def test_grading_skips_the_instructors_experiments_but_runs_what_the_student_wro
     assert [c["grade_id"] for c in job["cells"] if c["kind"] == "test"] == \
         [e.grade_id for e in cells.exercises(source)]
     assert set(cells.setup_sources(source)) <= set(ran)        # the notebook's setup cells still run
+
+
+def test_a_results_record_has_the_agreed_fields():
+    exercises = [{"test": "test_f", "exercise": "f", "points": 0.0, "max_points": 2.0, "outcome": "failed",
+                  "checks": []}]
+    grade = Grade("alice", "01_backprop", 0.0, 23.0, Status.TIMEOUT, "cell(s) 4 ran past", 6.12345,
+                  exercises)
+    record = json.loads(json.dumps(grade.results_record()))
+    assert record == {"version": 1, "student": "alice", "assignment": "01_backprop", "status": "timeout",
+                      "detail": "cell(s) 4 ran past", "score": 0.0, "max_score": 23.0, "seconds": 6.123,
+                      "exercises": exercises}

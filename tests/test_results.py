@@ -37,7 +37,8 @@ def graded(tmp_path_factory):
         (subs / student).mkdir(parents=True)
         if text is not None:
             (subs / student / f"{NAME}.ipynb").write_text(text)
-    proc = course("autograde", subs, "--assignment", NAME, "--out", tmp / "out", "--jobs", 2)
+    proc = course("autograde", subs, "--assignment", NAME, "--out", tmp / "out", "--jobs", 2,
+                  "--course-dir", tmp / "gradebook")
     rows = {r["student"]: r for r in csv.DictReader(open(tmp / "out" / "grades.csv"))}
     records = {p.stem: json.loads(p.read_text()) for p in (tmp / "out" / "results").glob("*.json")}
     return proc, rows, records
