@@ -10,8 +10,9 @@ import json
 
 import pytest
 
+from course_utils.grading.autograde import PHASES, phases
 from course_utils.grading.sandbox import Limits, run_sandboxed, sandbox_problem
-from course_utils.grading.warm import WarmSandbox
+from course_utils.grading.warm import WarmSandbox, close_all, warm_sandbox
 from course_utils.grading.zygote import frame, read_message
 from tests.conftest import ROOT
 
@@ -135,3 +136,30 @@ def test_a_setup_that_cannot_run_is_a_start_failure(tmp_path):
     broken.close()
     assert result.failed_to_start
     assert result.problem == "the grading process could not start: ImportError: no module named course_stuff"
+
+
+def test_only_the_run_that_starts_the_sandbox_pays_its_setup(tmp_path):
+    fresh = WarmSandbox(tmp_path / "boxes", SETUP, Limits(), protected=[str(ROOT)])
+    first, second = (fresh.run(job("answer = 1"), tmp_path / "boxes" / s / "run0", Limits()) for s in "ab")
+    assert set(first.phases) == set(second.phases) == {"sandbox start", "setup", "student cells", "tests"}
+    assert first.phases["setup"] > 0 and second.phases["setup"] == 0
+    assert not (tmp_path / "boxes" / "a" / "run0").exists()         # each child's folder is deleted
+    fresh.close()
+    assert not fresh.alive()
+
+
+def test_the_grading_run_stops_its_warm_sandbox(tmp_path):
+    kept = warm_sandbox(tmp_path / "boxes", SETUP, Limits(), protected=[str(ROOT)])
+    assert kept is warm_sandbox(tmp_path / "boxes", SETUP, Limits(), protected=[str(ROOT)])
+    assert cells(kept.run(job("answer = 1"), tmp_path / "boxes" / "a" / "run0", Limits()))[1]["passed"]
+    close_all()
+    assert not kept.alive()
+    assert warm_sandbox(tmp_path / "boxes", SETUP, Limits(), protected=[str(ROOT)]) is not kept
+    close_all()
+
+
+def test_a_grades_phases_are_its_runs_plus_nbgrader_and_feedback():
+    run = {"sandbox start": 0.5, "setup": 0.0, "student cells": 1.0, "tests": 2.0}
+    spent = phases(run, nbgrader_s=4.5, feedback_s=0.75)
+    assert list(spent) == list(PHASES)
+    assert spent == {**run, "nbgrader": 4.5 - sum(run.values()), "feedback": 0.75}

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..cells import NotebookError, block_parts, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
-from . import gradebook, releases, roster
+from . import gradebook, releases, roster, warm
 from .blocks import outcome
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
@@ -271,6 +271,7 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
             for student, path in students.items():
                 grades.append(_grade_in_worker(student, path, feedback))
                 bar.update()
+            warm.close_all()            # its scratch folder goes now (worker processes: at their exit)
         else:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=args) as pool:
                 futures = {pool.submit(_grade_in_worker, s, p, feedback): s for s, p in students.items()}

@@ -229,7 +229,9 @@ def warm_sandbox(home: Path, setup: list[str], limits: Limits, protected=(), log
 
 
 @atexit.register
-def _close_all() -> None:
+def close_all() -> None:
+    """Stop this process's warm sandboxes (at exit, or when its grading run is over)."""
     for owner, (_, box) in list(_SANDBOXES.items()):
         if owner[0] == os.getpid():
             box.close()
+            del _SANDBOXES[owner]
