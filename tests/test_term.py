@@ -68,6 +68,7 @@ def test_a_whole_term_in_real_nbgrader(tmp_path):
 
     proc = course("autograde", book, "--assignment", NAME, "--out", tmp_path / "out",
                   "--course-dir", book, "--jobs", 1, "--quiet")
+    assert (tmp_path / "out" / "grades.csv").is_file(), proc.stdout + proc.stderr
     rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
     assert proc.returncode == 1, proc.stdout + proc.stderr         # dave needs attention
     assert {s: (r["status"], r["score"]) for s, r in rows.items() if s != "dave/01_backprop/01_backprop.ipynb"} \

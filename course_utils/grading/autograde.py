@@ -26,6 +26,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -297,7 +298,9 @@ def write_results(folder: Path, grades: list[Grade]) -> None:
     """``<student>.json`` per grade (:meth:`Grade.results_record`)."""
     folder.mkdir(parents=True, exist_ok=True)
     for grade in grades:
-        (folder / f"{grade.student}.json").write_text(json.dumps(grade.results_record(), indent=1))
+        # an unrecognised file's "student" is its path: one file name for it
+        stem = re.sub(r"[^\w.@-]", "_", grade.student)
+        (folder / f"{stem}.json").write_text(json.dumps(grade.results_record(), indent=1))
 
 
 def write_grades(path: Path, grades: list[Grade]) -> None:
