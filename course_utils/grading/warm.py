@@ -140,7 +140,8 @@ class WarmSandbox:
         working in ``workdir`` (inside ``home``; deleted afterwards)."""
         started = time.perf_counter()
         workdir = Path(workdir).resolve()
-        workdir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(workdir, ignore_errors=True)     # fresh: nothing an earlier child may have put there
+        workdir.mkdir(parents=True)
         result = RunResult(sandboxed=sandbox_problem() is None)
         charged = 0.0
         if not self.alive():
