@@ -29,9 +29,11 @@ outcomes and named mistakes of the assignment. Results: benchmarks/results/repor
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from course_utils.cells import fill_in, meta, read_notebook  # noqa: E402
 from course_utils.course import assignments, release_path, source_path  # noqa: E402
 from course_utils.grading import gradebook  # noqa: E402
-from course_utils.grading.autograde import autograde  # noqa: E402
+from course_utils.grading.autograde import PHASES, autograde  # noqa: E402
 
 REPORT_BUDGET_S = 30.0
 BUDGET = {"run_s": 60.0, "peak_mb": 1536.0, "autograde_s": 20.0, "class_of_200_min": 30.0,
@@ -107,10 +109,34 @@ def timed(function, spent: list[float]):
     return run
 
 
-def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict, float, float]:
+def cold_import_s() -> float:
+    """Wall seconds of one cold ``python -c "import torch, numpy, matplotlib"``."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import torch, numpy, matplotlib"], check=True)
+    return time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def cold_start():
+    """Grade with a new sandbox per submission (the cold path) inside this block."""
+    os.environ["COURSE_COLD_START"] = "1"
+    try:
+        yield
+    finally:
+        del os.environ["COURSE_COLD_START"]
+
+
+def mean_phases(grades) -> dict:
+    """Mean seconds per phase (autograde.PHASES) over the grades that have them."""
+    timed = [g.phases for g in grades if g.phases]
+    return {key: round(sum(p.get(key, 0.0) for p in timed) / len(timed), 2) for key in PHASES} if timed else {}
+
+
+def class_throughput(name: str, size: int, jobs: int,
+                     grades_out: list | None = None) -> tuple[float, dict, float, float]:
     """(seconds to grade a generated class of ``size`` with ``jobs`` workers, status counts,
     seconds the course gradebook adds per submission (recording it), and once per run
-    (nbgrader's set-up of a new course gradebook))."""
+    (nbgrader's set-up of a new course gradebook)); the grades go to ``grades_out``."""
     setup: list[float] = []
     spent: list[float] = []
     real = gradebook.prepare, gradebook.record
@@ -124,6 +150,8 @@ def class_throughput(name: str, size: int, jobs: int) -> tuple[float, dict, floa
             seconds = time.perf_counter() - start
     finally:
         gradebook.prepare, gradebook.record = real
+    if grades_out is not None:
+        grades_out.extend(grades)
     counts = {}
     for g in grades:
         counts[g.status] = counts.get(g.status, 0) + 1
@@ -204,6 +232,27 @@ def report_only(name: str, size: int) -> int:
     return 1 if seconds > REPORT_BUDGET_S else 0
 
 
+def speed_table(rows: list[dict], jobs: int, import_s: float) -> None:
+    """Per assignment: seconds per submission with the warm start and with the cold path
+    (same run, J jobs), both against one cold ``import torch, numpy, matplotlib``, and the
+    mean seconds per phase of one submission (warm / cold)."""
+    timed = [r for r in rows if "per_submission_s" in r]
+    if not timed:
+        return
+    print(f"\none cold `python -c \"import torch, numpy, matplotlib\"`: {import_s:.2f} s (this run)")
+    print("| assignment | warm s / submission | cold s / submission | cold / warm | warm / cold import "
+          "| class of 200 (min, warm / cold) | statuses warm = cold | "
+          + " | ".join(f"{p} (s, warm / cold)" for p in PHASES) + " |")
+    print("|---|---:|---:|---:|---:|---:|---|" + "---:|" * len(PHASES))
+    for r in timed:
+        warm, cold = r["per_submission_s"], r["cold_per_submission_s"]
+        phases = " | ".join(f"{r['phases'].get(p, 0):.2f} / {r['cold_phases'].get(p, 0):.2f}" for p in PHASES)
+        print(f"| {r['assignment']} | {warm:.2f} | {cold:.2f} | {cold / warm:.1f}x | {warm / import_s:.1f}x "
+              f"| {r['class_of_200_min']} / {r['cold_class_of_200_min']} "
+              f"| {'yes' if r['class_statuses'] == r['cold_class_statuses'] else 'NO'} | {phases} |")
+    print(f"(J={jobs}: seconds per submission are the class's wall time over its size)")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("assignments", nargs="*")
@@ -212,25 +261,35 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="parallel grading jobs for the class")
     parser.add_argument("--report-only", action="store_true",
                         help="only time `course report` on a synthetic class (default 200 of 03_optimizers)")
+    parser.add_argument("--grading-only", action="store_true",
+                        help="only grade the generated class, warm and cold (no notebook run, no solution row)")
     args = parser.parse_args(argv)
     if args.report_only:
         return report_only((args.assignments or ["03_optimizers"])[0], args.class_size or 200)
     args.class_size = 12 if args.class_size is None else args.class_size
     names = args.assignments or assignments(ROOT)
     rows = []
+    import_s = cold_import_s()
     for name in names:
         print(f"benchmarking {name} ...", flush=True)
-        run_s, peak_mb = run_notebook(source_path(ROOT, name))
-        grade_s, command_s, status = autograde_solution(name)
-        row = {"assignment": name, "run_s": round(run_s, 1), "peak_mb": round(peak_mb),
-               "autograde_s": round(grade_s, 1), "autograde_command_s": round(command_s, 1),
-               "solution_grade": status}
+        row = {"assignment": name}
+        if not args.grading_only:
+            run_s, peak_mb = run_notebook(source_path(ROOT, name))
+            grade_s, command_s, status = autograde_solution(name)
+            row.update(run_s=round(run_s, 1), peak_mb=round(peak_mb), autograde_s=round(grade_s, 1),
+                       autograde_command_s=round(command_s, 1), solution_grade=status)
         if args.class_size:
-            seconds, counts, book_s, setup_s = class_throughput(name, args.class_size, args.jobs)
+            warm, cold = [], []
+            seconds, counts, book_s, setup_s = class_throughput(name, args.class_size, args.jobs, warm)
+            with cold_start():
+                cold_s, cold_counts, _, _ = class_throughput(name, args.class_size, args.jobs, cold)
             row.update(class_size=args.class_size, class_s=round(seconds, 1),
                        gradebook_per_submission_s=round(book_s, 2), gradebook_setup_s=round(setup_s, 1),
                        class_of_200_min=round(seconds / args.class_size * 200 / 60, 1),
-                       class_statuses=counts)
+                       class_statuses=counts, per_submission_s=round(seconds / args.class_size, 2),
+                       cold_per_submission_s=round(cold_s / args.class_size, 2), cold_class_statuses=cold_counts,
+                       cold_class_of_200_min=round(cold_s / args.class_size * 200 / 60, 1),
+                       cold_import_s=round(import_s, 2), phases=mean_phases(warm), cold_phases=mean_phases(cold))
         rows.append(row)
     header = ("| assignment | notebook run (s) | peak memory (MB) | autograde per submission (s) "
               "| whole `course autograde` (s) | solution graded | class of N, J jobs (s) "
@@ -240,10 +299,12 @@ def main(argv: list[str]) -> int:
     for r in rows:
         klass = (f"{r['class_s']} (N={r['class_size']}, J={args.jobs})", r["class_of_200_min"],
                  f"{r['gradebook_per_submission_s']}, {r['gradebook_setup_s']}") if "class_s" in r else ("-", "-", "-")
-        print(f"| {r['assignment']} | {r['run_s']} | {r['peak_mb']} | {r['autograde_s']} "
-              f"| {r['autograde_command_s']} | {r['solution_grade']} | {klass[0]} | {klass[1]} | {klass[2]} |")
+        print(f"| {r['assignment']} | {r.get('run_s', '-')} | {r.get('peak_mb', '-')} | {r.get('autograde_s', '-')} "
+              f"| {r.get('autograde_command_s', '-')} | {r.get('solution_grade', '-')} | {klass[0]} | {klass[1]} "
+              f"| {klass[2]} |")
         over += [f"{r['assignment']}: {key} {r[key]} > {limit}"
                  for key, limit in BUDGET.items() if key in r and r[key] > limit]
+    speed_table(rows, args.jobs, import_s)
     print(f"\nbudgets: run < {BUDGET['run_s']:g} s, peak < {BUDGET['peak_mb']:g} MB, "
           f"autograde < {BUDGET['autograde_s']:g} s per submission, "
           f"class of 200 < {BUDGET['class_of_200_min']:g} min, "

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..cells import NotebookError, block_parts, exercises, read_notebook, written_answers
 from ..course import CourseError, check_assignment, nbgrader_api, release_path, scratch_course, source_path
-from . import feedback, gradebook, releases, roster
+from . import feedback, gradebook, releases, roster, warm
 from .blocks import outcome
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
@@ -105,8 +105,10 @@ class Grader:
         shutil.rmtree(dest, ignore_errors=True)     # a grader that lives on (a Dask worker) re-grades
         dest.mkdir(parents=True)
         (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
+        started = time.perf_counter()
         with _quiet_nbgrader():
             result = self.api.autograde(name, student)
+        nbgrader_s = time.perf_counter() - started
         report_path = self.reports / f"{student}.json"
         if not result["success"] or not report_path.is_file():
             grade.status, grade.detail = Status.CRASHED, _nbgrader_failure(result)
@@ -121,6 +123,7 @@ class Grader:
         if earlier:
             grade.detail = "; ".join(filter(None, [grade.detail, notes[0].replace(
                 "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
+        started = time.perf_counter()
         with _quiet_nbgrader():
             feedback.generate(self.api, name, student)
         html = self.work / "feedback" / student / name / f"{name}.html"
@@ -132,6 +135,7 @@ class Grader:
                                        [(gid, None, points, "") for gid, points in self.written])
             page = feedback.finish(html.read_text(encoding="utf-8"), summary)
             (feedback_dir / f"{student}.html").write_text(page, encoding="utf-8")
+        grade.phases = phases(report.phases, nbgrader_s, time.perf_counter() - started)
 
     def _records(self, report: RunReport, scores: dict[str, float]) -> list[dict]:
         """Per test cell: its score (nbgrader's), outcome and checks (the run's)."""
@@ -152,6 +156,18 @@ class Grader:
         with Gradebook(f"sqlite:///{self.work / 'gradebook.db'}") as gb:
             nb = gb.find_submission_notebook(self.name, self.name, student)
             return {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.name in self.autograded}
+
+
+PHASES = ("sandbox start", "setup", "student cells", "tests", "nbgrader", "feedback")
+
+
+def phases(run: dict, nbgrader_s: float, feedback_s: float) -> dict:
+    """Seconds per phase of one submission (:data:`PHASES`): the sandboxed run's own
+    phases, nbgrader's autograde step without them, and the feedback."""
+    spent = {key: float(run.get(key, 0.0)) for key in PHASES[:4]}
+    spent["nbgrader"] = max(nbgrader_s - sum(spent.values()), 0.0)
+    spent["feedback"] = feedback_s
+    return {key: round(value, 3) for key, value in spent.items()}
 
 
 @contextlib.contextmanager
@@ -234,6 +250,7 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
             for student, path in students.items():
                 grades.append(_grade_in_worker(student, path, feedback))
                 bar.update()
+            warm.close_all()            # its scratch folder goes now (worker processes: at their exit)
         else:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=args) as pool:
                 futures = {pool.submit(_grade_in_worker, s, p, feedback): s for s, p in students.items()}

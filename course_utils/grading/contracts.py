@@ -97,6 +97,7 @@ class RunReport:
     #                   "crashed": the cell stopped outside a block, timed out or did not run,
     #                   "tampered": the guards' findings in that cell}
     tests: dict[str, dict] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)   # seconds per phase (sandbox.RunResult.phases)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -151,6 +152,7 @@ class Grade:
     seconds: float = 0.0      # time spent grading this notebook
     exercises: list[dict] = field(default_factory=list)   # per test cell, see results_record
     graded_in: str = ""       # the scratch nbgrader course that graded it (gradebook.py reads it)
+    phases: dict = field(default_factory=dict)   # seconds: sandbox start, setup, ..., nbgrader, feedback
 
     COLUMNS = ("student", "assignment", "score", "max_score", "status", "detail")
     RESULTS_VERSION = 1

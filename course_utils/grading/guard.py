@@ -76,12 +76,12 @@ class StateGuard:
                     if _guarded_class(value) and value not in self.classes:
                         self.classes[value] = (f"{value.__module__}.{value.__qualname__}",
                                                {k: v for k, v in vars(value).items() if _watched(v)})
-        self.process = self._process_state()
+        self.process = self.process_state()
         self.libraries = _library_roots()
 
     # -- process-wide settings the tests depend on ---------------------------------
     @staticmethod
-    def _process_state() -> dict:
+    def process_state() -> dict:
         import numpy as np
         state = {"recursion limit": sys.getrecursionlimit(), "numpy error handling": np.geterr(),
                  "warning filters": list(warnings.filters), "working directory": os.getcwd(),
@@ -166,7 +166,7 @@ class StateGuard:
         """
         found = self.restore_builtins()
         # settings before attributes: torch.set_default_dtype also rebinds torch.Storage
-        now = self._process_state()
+        now = self.process_state()
         for key, value in self.process.items():
             if key not in ("profile hook", "trace hook") and now.get(key) != value:
                 self._set_process_state(key, value)

@@ -89,6 +89,14 @@ class Runner:
 
     # -- set-up, before any student code ------------------------------------------------
     def start(self):
+        """The whole set-up of a cold run: :meth:`prepare`, then :meth:`arm`."""
+        self.prepare()
+        self.arm()
+
+    def prepare(self):
+        """The set-up that is the same for every student: the IPython shell, the setup
+        cells in the tests' namespace, the runner's aliases, the state guard's snapshot.
+        The warm start (:func:`serve`) runs it once and forks a child per submission."""
         from IPython.core.interactiveshell import InteractiveShell
         from traitlets.config import Config
 
@@ -122,8 +130,16 @@ class Runner:
         self.torch = guard.TorchWatch(self._set_profile)
         for code in setup_codes:
             self.torch.trust(code)
+        self.install_audit_hook = guard.install_audit_hook
+
+    def arm(self):
+        """The set-up of one submission, just before its code runs: the process state it
+        starts from (its working directory and environment) and the audit hook, with its
+        own writable folder (the hook cannot be removed: in the warm start only the
+        forked child has it)."""
+        self.state.process = self.state.process_state()
         self.attempts: list[str] = []
-        self.allow_hooks = guard.install_audit_hook(
+        self.allow_hooks = self.install_audit_hook(
             self.job.get("writable", [os.getcwd()]), self.job.get("protected", []),
             self.job.get("readable", []), self.attempts)
 
@@ -263,8 +279,14 @@ class Runner:
                 "checks": [check.to_dict() for check in checks]}
 
     def run(self):
+        started = time.perf_counter()
         self.start()
-        self.emit({"event": "started"})
+        self.run_cells(setup_s=time.perf_counter() - started)
+
+    def run_cells(self, setup_s: float = 0.0):
+        """Emit ``started`` (with the seconds the set-up took here), then each cell's event
+        (with the seconds it ran), then ``done``."""
+        self.emit({"event": "started", "setup_s": round(setup_s, 3)})
         for cell in self.job["cells"]:
             if cell.get("skip"):             # this cell killed the process in an earlier run
                 self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], "output": "",
@@ -272,7 +294,10 @@ class Runner:
                            "passed": False})
                 continue
             run = self.run_test_cell if cell["kind"] == "test" else self.run_student_cell
-            self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], **run(cell)})
+            started = time.perf_counter()
+            event = run(cell)
+            self.emit({"event": "cell", "index": cell["index"], "kind": cell["kind"], **event,
+                       "seconds": round(time.perf_counter() - started, 3)})
         self.emit({"event": "done", "refused": list(self.attempts)})
 
 
@@ -287,8 +312,8 @@ def _test_error(errors: list[BaseException]) -> dict:
     return cell_error(type(errors[0]).__name__, "\n".join(str(err) for err in errors), lines)
 
 
-def main() -> int:
-    job = json.loads(sys.stdin.read())
+def _results_stream():
+    """The events' stream (``COURSE_RESULTS_FD``) and ``emit(event)``, which writes one."""
     results = os.fdopen(int(os.environ.pop("COURSE_RESULTS_FD")), "w", buffering=1)
     os.set_inheritable(results.fileno(), False)
     dumps = json.dumps          # alias taken before student code runs: a patched json.dumps cannot forge events
@@ -296,10 +321,19 @@ def main() -> int:
     def emit(event):
         results.write(dumps(event) + "\n")
         results.flush()
+    return results, emit
 
-    memory = int(job.get("memory_mb", 0)) * 1024 ** 2
+
+def _limit_memory(memory_mb) -> None:
+    memory = int(memory_mb or 0) * 1024 ** 2
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.read())
+    _, emit = _results_stream()
+    _limit_memory(job.get("memory_mb"))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     started = time.perf_counter()
     Runner(job, emit).run()
@@ -308,4 +342,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--serve"]:
+        from .zygote import serve
+        sys.exit(serve())
     sys.exit(main())

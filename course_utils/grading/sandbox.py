@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class RunResult:
     corrupted: str = ""            # why the result stream cannot be trusted ("" if it can)
     failed_to_start: bool = False  # the runner died before any student code ran
     log: str = ""                  # the tail of the runner's own stderr
+    phases: dict = field(default_factory=dict)   # seconds: sandbox start, setup, student cells, tests
 
 
 @functools.lru_cache(maxsize=None)
@@ -146,13 +148,11 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
     grading scratch space, the submissions); the sandbox does not contain them at all.
     ``log``: a logging.Logger for the fallback warning (default: stderr).
     """
+    started = time.perf_counter()
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     _matplotlib_cache(workdir)
-    package = _package_dir()
-    job = dict(job, cell_timeout=limits.cell_timeout, max_output=limits.max_output,
-               memory_mb=limits.memory_mb, writable=[str(workdir), "/dev/null", tempfile.gettempdir()],
-               protected=[str(p) for p in protected], readable=[str(workdir), package, sys.prefix])
+    job = runner_job(job, workdir, limits, protected)
     read_fd, write_fd = os.pipe()
     argv = [sys.executable, "-m", "course_utils.grading.runner"]
     problem = sandbox_problem()
@@ -160,9 +160,7 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
     if problem is None:
         argv = bwrap_command(workdir, argv)
     else:
-        warn = log.warning if log is not None else (lambda m: print(m, file=sys.stderr))
-        warn("WARNING: grading WITHOUT a sandbox (" + problem + "). Student code can then read "
-             "files this user can read and use the network; install bubblewrap for isolation.")
+        warn_unsandboxed(problem, log)
     stderr_path = workdir / ".runner-stderr.log"
     with open(stderr_path, "wb") as stderr:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=stderr, stderr=stderr,
@@ -185,7 +183,24 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
     reader.join(timeout=10)
     result.returncode = proc.returncode
     result.log = _tail(stderr_path)
+    judge(result, lines, limits, time.perf_counter() - started)
+    return result
+
+
+def runner_job(job: dict, workdir: Path, limits: Limits, protected=()) -> dict:
+    """``job`` with what the runner needs to know of its limits and of the file system
+    (``workdir``: the one folder it may write, with the private /tmp)."""
+    return dict(job, cell_timeout=limits.cell_timeout, max_output=limits.max_output,
+                memory_mb=limits.memory_mb, writable=[str(workdir), "/dev/null", tempfile.gettempdir()],
+                protected=[str(p) for p in protected], readable=[str(workdir), _package_dir(), sys.prefix])
+
+
+def judge(result: RunResult, lines: list[bytes], limits: Limits, seconds: float) -> None:
+    """Fill ``result``'s events, ``corrupted``, ``problem``, ``failed_to_start`` and
+    ``phases`` from the runner's output ``lines`` (its returncode, log and ``timed_out``
+    are set already; ``seconds``: the run's wall time)."""
     result.events, result.corrupted = _parse(lines)
+    result.phases = _phases(result.events, seconds)
     if result.timed_out:
         result.problem = f"the notebook ran longer than {limits.notebook_timeout} s and was stopped"
     elif not any(e.get("event") == "started" for e in result.events):
@@ -193,8 +208,27 @@ def run_sandboxed(job: dict, workdir: Path, limits: Limits, protected=(), log=No
             (result.log.strip().splitlines() or ["no output"])[-1][:300]
         result.failed_to_start = True
     elif result.events[-1].get("event") != "done":
-        result.problem = _death_reason(proc.returncode, result.log)
-    return result
+        result.problem = _death_reason(result.returncode, result.log)
+
+
+def _phases(events: list, seconds: float) -> dict:
+    """Where a run's wall time went, from the seconds the runner reports (the rest is the
+    sandbox's start: processes, imports, reading and writing the events)."""
+    phases = {"setup": 0.0, "student cells": 0.0, "tests": 0.0}
+    for event in events:
+        if event.get("event") == "started":
+            phases["setup"] += float(event.get("setup_s", 0) or 0)
+        elif event.get("event") == "cell":
+            phases["tests" if event.get("kind") == "test" else "student cells"] += float(event.get("seconds", 0) or 0)
+    phases["sandbox start"] = max(seconds - sum(phases.values()), 0.0)
+    return {key: round(value, 3) for key, value in phases.items()}
+
+
+def warn_unsandboxed(problem: str, log=None) -> None:
+    """The loud warning of the fallback mode (``log``: a logging.Logger, default stderr)."""
+    warn = log.warning if log is not None else (lambda m: print(m, file=sys.stderr))
+    warn("WARNING: grading WITHOUT a sandbox (" + problem + "). Student code can then read "
+         "files this user can read and use the network; install bubblewrap for isolation.")
 
 
 def _read_lines(fd: int, lines: list) -> None:

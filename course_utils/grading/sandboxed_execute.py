@@ -15,18 +15,20 @@ that autograde.py turns into a status.
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer, List, Unicode
+from traitlets import Bool, Integer, List, Unicode
 
 from .. import cells
 from ..course import source_path
 from . import blocks
 from .contracts import CellErrorName, RunReport, cell_error
 from .sandbox import Limits, run_sandboxed
+from .warm import warm_sandbox
 
 
 def _defined_names(source: str) -> set[str]:
@@ -211,6 +213,15 @@ class SandboxedExecute(NbGraderPreprocessor):
     crash_retries = Integer(2, help="times to re-run a notebook without the cell that "
                                     "killed its process").tag(config=True)
 
+    warm = Bool(True, help="grade in a child forked from a prepared runner (warm.py); False, or "
+                           "COURSE_COLD_START=1 in the environment: a new sandbox per notebook").tag(config=True)
+
+    def _run(self, job: dict, workdir: Path, limits: Limits):
+        if self.warm and not os.environ.get("COURSE_COLD_START"):
+            box = warm_sandbox(Path(self.work_dir), job["setup"], limits, self.protected, self.log)
+            return box.run(job, workdir, limits)
+        return run_sandboxed(job, workdir, limits, protected=self.protected, log=self.log)
+
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         student, assignment, notebook = info["student"], info["assignment"], info["notebook"]
@@ -221,8 +232,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         workdir = Path(self.work_dir) / student
         crashed = []
         for attempt in range(1 + self.crash_retries):
-            result = run_sandboxed(job, workdir / f"run{attempt}", limits, protected=self.protected,
-                                   log=self.log)
+            result = self._run(job, workdir / f"run{attempt}", limits)
             stopped = _stopped_at(job, result)
             if stopped is None or stopped.get("skip") or result.timed_out or attempt == self.crash_retries:
                 break
@@ -232,6 +242,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                                "it was skipped so that the other exercises could be graded")
         report = apply_events(nb, job, result)
         report.crashed_cells = crashed
+        report.phases = result.phases
         report_path = Path(self.report_dir) / f"{student}.json"
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(report.to_json())
