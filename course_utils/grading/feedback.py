@@ -34,6 +34,7 @@ from nbgrader.preprocessors import GetGrades
 
 from ..cells import exercises, read_notebook
 from ..course import CourseError, source_path
+from .final import not_graded_yet
 from .mathml import markdown2html
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,8 +58,7 @@ class FeedbackGrades(GetGrades):
     def _get_score(self, cell, resources) -> None:
         grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
                                           self.assignment_id, self.student_id)
-        ungraded = grade.auto_score is None and grade.manual_score is None
-        cell.metadata.nbgrader["score"] = None if ungraded else grade.score
+        cell.metadata.nbgrader["score"] = None if not_graded_yet(grade) else grade.score
         cell.metadata.nbgrader["points"] = grade.max_score
 
 
@@ -172,7 +172,7 @@ def from_gradebook(gb, root: Path, folder: Path, name: str, student: str, record
                                   checks.get(ex.grade_id, [])))
     for gid, grade in grades.items():
         if grade.cell.cell_type == "markdown":
-            score = None if grade.manual_score is None else float(grade.score)
+            score = None if not_graded_yet(grade) else float(grade.score)
             summary.written.append((gid, score, float(grade.max_score), comments.get(gid, "")))
     mark = Mark()
     fill_mark(mark, name, student, sub, status, plugin)
