@@ -32,3 +32,8 @@ def test_code_escaped_dollars_and_money_are_not_formulas():
     assert "<code>$x^2$</code>" in html and "$$a^b$$" in html
     assert "$3, $4" in html and "it was $5 and $10, now" in html
     assert "the price is $ 5 $ today" in render("the price is $ 5 $ today")     # spaces inside: text
+
+
+def test_a_formula_in_a_heading_stays_mathml():
+    html = render("### Exercise 1.1 — $f(x, y) = (x + y)\\,z$\n")
+    assert "<math display=\"inline\">" in html and "ns0:" not in html and "$" not in html, html

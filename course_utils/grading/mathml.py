@@ -20,6 +20,7 @@ from jinja2 import pass_context
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, MathInlineParser
 
 # pandoc's rule for $...$ (module docstring); the group name is the one nbconvert parses by
+MATHML = "http://www.w3.org/1998/Math/MathML"
 INLINE_MATH_TEX = r"(?s:(?<![$\\])\$(?P<math_inline_tex>[^\s$](?:[^$]*?[^\s$\\])?)\$(?!\d))"
 
 
@@ -27,9 +28,12 @@ def to_mathml(latex: str, display: bool) -> str | None:
     """``latex`` (no delimiters) as a ``<math>`` element, or None if latex2mathml cannot."""
     from latex2mathml.converter import convert
     try:
-        return convert(latex.strip(), display="block" if display else "inline")
+        mathml = convert(latex.strip(), display="block" if display else "inline")
     except Exception:  # noqa: BLE001 -- latex2mathml's errors share no base; any means "keep the text"
         return None
+    # HTML puts <math> in MathML's namespace by itself; with xmlns, nbconvert's anchors of
+    # headings (ElementTree) rename the elements ns0:math, which no browser renders
+    return mathml.replace(f' xmlns="{MATHML}"', "", 1)
 
 
 class MathMLRenderer(IPythonRenderer):

@@ -31,8 +31,8 @@ def test_formulas_render_offline(tmp_path, browser):
     page.goto(page_file.as_uri())
     maths = page.locator("math")
     assert maths.count() > 0
-    for display in ("inline", "block"):
-        box = page.locator(f'math[display="{display}"]').first.bounding_box()
-        assert box and box["width"] > 0 and box["height"] > 0, display
+    for where in ('math[display="inline"]', 'math[display="block"]', "h3 math"):   # h3: a heading's
+        box = page.locator(where).first.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, where
     assert [url for url in asked if not url.startswith("file:")] == []
     context.close()
