@@ -1,8 +1,8 @@
 """course_utils.grading.feedback: students' feedback pages written from the course gradebook,
 which is filled through nbgrader's API (no notebook runs): one header, the written answer
 "not graded yet" until graded by hand, then its points and comment; the late penalty of
-`course grades`; no MathJax from a CDN; long lines wrap; the pages for an LMS upload; and
-an `--out` folder of another assignment refused."""
+`course grades`; formulas as MathML, no MathJax from a CDN; long lines wrap; the pages for
+an LMS upload; and an `--out` folder of another assignment refused."""
 
 import contextlib
 import csv
@@ -128,7 +128,8 @@ def test_late_penalty_status_and_the_page_works_offline(book):
     assert "Status: <b>timeout</b> (a detail)" in page
     assert not re.search(r"<script[^>]+src=", page) and "mathjax" not in page.lower()
     assert "white-space: pre-wrap" in page
-    assert "\\frac" in page or "$" in page      # the notebook's formulas stay, as LaTeX
+    assert len(re.findall(r'<math [^>]*display="block"', page)) >= 2
+    assert "$$" not in page and "\\frac" not in page          # every formula of 01_backprop as MathML
 
 
 def test_pages_for_an_lms_upload(book, tmp_path):

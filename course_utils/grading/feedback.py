@@ -9,8 +9,8 @@ directory) in the course's template (templates/course_feedback), then :func:`fin
   points once graded by hand and "not graded yet" before (never 0), the late penalty
   (as ``course grades`` computes it), the status; nbgrader's own header is left out;
 - long lines wrap (``white-space: pre-wrap``);
-- no MathJax: nbconvert loads it from a CDN, so offline a formula showed as raw LaTeX
-  anyway; without it the LaTeX stays, in a monospace font, and the page needs no network.
+- formulas as MathML (mathml.py), which browsers render natively, and no MathJax (nbconvert
+  loads it from a CDN): the page needs no script and no network.
 
 ``course feedback --assignment NAME`` (:func:`feedback`) writes nbgrader's layout,
 ``<course_dir>/feedback/<student>/<NAME>/<NAME>.html``, and then
@@ -34,6 +34,8 @@ from nbgrader.preprocessors import GetGrades
 
 from ..cells import exercises, read_notebook
 from ..course import CourseError, source_path
+from .final import not_graded_yet
+from .mathml import markdown2html
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "course_feedback"
@@ -56,15 +58,14 @@ class FeedbackGrades(GetGrades):
     def _get_score(self, cell, resources) -> None:
         grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
                                           self.assignment_id, self.student_id)
-        ungraded = grade.auto_score is None and grade.manual_score is None
-        cell.metadata.nbgrader["score"] = None if ungraded else grade.score
+        cell.metadata.nbgrader["score"] = None if not_graded_yet(grade) else grade.score
         cell.metadata.nbgrader["points"] = grade.max_score
 
 
 def generate(api, name: str, student: str) -> dict:
     """nbgrader's generate_feedback for one student, in the course's template (nbgrader's API
-    would force its own) and with FeedbackGrades for GetGrades; returns nbgrader's result
-    dict (``success``, ``log``, ``error``)."""
+    would force its own), formulas as MathML and with FeedbackGrades for GetGrades; returns
+    nbgrader's result dict (``success``, ``log``, ``error``)."""
     import nbgrader
     from nbgrader.converters import GenerateFeedback
     from nbgrader.utils import capture_log, temp_attrs
@@ -74,6 +75,7 @@ def generate(api, name: str, student: str) -> dict:
     c = Config()
     c.HTMLExporter.template_name = TEMPLATE
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
+    c.HTMLExporter.filters = {"markdown2html": markdown2html}       # formulas as MathML
     with temp_attrs(api.coursedir, assignment_id=name, student_id=student):
         app = GenerateFeedback(coursedir=api.coursedir, parent=api)
         c.GenerateFeedback.preprocessors = [FeedbackGrades if p is GetGrades else p for p in app.preprocessors]
@@ -141,7 +143,8 @@ def summary_html(s: Summary) -> str:
 
 
 def finish(page: str, summary: Summary) -> str:
-    """nbgrader's page with the summary on top, long lines wrapped and no MathJax."""
+    """nbgrader's page with the summary on top, long lines wrapped and no MathJax (the
+    formulas are MathML already)."""
     page = MATHJAX.sub("", page)
     head = page.find("</head>")
     page = page[:head] + STYLE + page[head:] if head >= 0 else STYLE + page
@@ -169,7 +172,7 @@ def from_gradebook(gb, root: Path, folder: Path, name: str, student: str, record
                                   checks.get(ex.grade_id, [])))
     for gid, grade in grades.items():
         if grade.cell.cell_type == "markdown":
-            score = None if grade.manual_score is None else float(grade.score)
+            score = None if not_graded_yet(grade) else float(grade.score)
             summary.written.append((gid, score, float(grade.max_score), comments.get(gid, "")))
     mark = Mark()
     fill_mark(mark, name, student, sub, status, plugin)

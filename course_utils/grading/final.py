@@ -43,6 +43,12 @@ class Mark:
         return self.autograded + self.manual - self.late_penalty
 
 
+def not_graded_yet(grade) -> bool:
+    """A written answer nobody has graded: no manual score, and no score from nbgrader either
+    (nbgrader's autograde gives an answer left as released 0, which needs no grading)."""
+    return grade.manual_score is None and grade.auto_score is None
+
+
 def late_plugin(config):
     """nbgrader's late-submission plugin, as nbgrader_config.py configures it."""
     from nbgrader.preprocessors import AssignLatePenalties
@@ -83,7 +89,7 @@ def fill_mark(mark: Mark, name: str, student: str, sub, status: dict, plugin) ->
     for nb in sub.notebooks:
         for grade in nb.grades:
             if grade.cell.cell_type == "markdown":
-                if grade.manual_score is None:
+                if not_graded_yet(grade):
                     ungraded += 1
                 mark.manual += grade.score
             else:
