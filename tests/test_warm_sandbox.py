@@ -7,6 +7,8 @@ machine allows it, else in the fallback mode.
 """
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +165,25 @@ def test_a_grades_phases_are_its_runs_plus_nbgrader_and_feedback():
     spent = phases(run, nbgrader_s=4.5, feedback_s=0.75)
     assert list(spent) == list(PHASES)
     assert spent == {**run, "nbgrader": 4.5 - sum(run.values()), "feedback": 0.75}
+
+
+def test_without_bubblewrap_a_child_still_dies_with_its_killed_sandbox(tmp_path, monkeypatch):
+    from course_utils.grading import warm
+    monkeypatch.setattr(warm, "sandbox_problem", lambda: "switched off for this test")
+    box = WarmSandbox(tmp_path / "boxes", SETUP, Limits(), protected=[str(ROOT)])
+    pidfile = tmp_path / "child.pid"      # no PID namespace here: the child's real pid
+    code = (f"import os, signal\nopen({str(pidfile)!r}, 'w').write(str(os.getpid()))\n"
+            "signal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass")
+    try:
+        result = box.run(job(code), box.home / "s1" / "run0", Limits(cell_timeout=1, notebook_timeout=6))
+        assert result.timed_out and not box.alive()
+        pid = int(pidfile.read_text())
+        for _ in range(100):
+            state = Path(f"/proc/{pid}/stat")
+            if not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"the child {pid} outlived its killed sandbox")
+    finally:
+        box.close()

@@ -62,6 +62,9 @@ def frame(data: bytes) -> bytes:
     return str(len(data)).encode() + b"\n" + data
 
 
+PR_SET_PDEATHSIG = 1     # prctl(2)
+
+
 def serve() -> int:
     results, emit = _results_stream()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -77,8 +80,10 @@ def serve() -> int:
     emit({"event": "ready", "setup_s": round(time.perf_counter() - started, 3)})
     while (message := read_message()) is not None:
         job = json.loads(message)
+        zygote = os.getpid()
         pid = os.fork()
         if pid == 0:
+            _die_with(zygote)
             _child(runner, job)                 # never returns
         token = read_message()
         _, status = os.waitpid(pid, 0)
@@ -91,6 +96,16 @@ def serve() -> int:
         emit({"event": "exit", "token": token.decode(),
               "returncode": _returncode(status, config.get("sandboxed", False))})
     return 0
+
+
+def _die_with(zygote: int) -> None:
+    """Have the kernel kill this child when the zygote dies. The sandbox is killed on a
+    notebook timeout; bubblewrap's PID namespace then ends the child too, but without
+    bubblewrap nothing else would, since the child has a session of its own."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != zygote:                  # the zygote died before prctl took effect
+        os._exit(1)
 
 
 def _child(runner: Runner, job: dict) -> None:
