@@ -16,13 +16,14 @@ For the notebooks (students and self-learners), one job each:
 
 For the ``course`` command (instructors; ``course check`` and ``course progress`` for students):
 
-- ``cli``        the ``course`` command: release, check, progress, autograde
+- ``cli``        the ``course`` command: release, check, progress, autograde, report
+- ``term``       its term commands: ``course roster import``, ``course grades``, ``course feedback``
 - ``course``     where the course lives on disk, and nbgrader's API on it
 - ``cells``      the structure of a course notebook: setup, solution, test cells
 - ``release``    regenerate notebooks/ from solutions/
 - ``selfcheck``  ``course check``: a student's self-check of one notebook
 - ``progress``   ``course progress`` and the notebooks' last cell: every exercise of the course
-- ``grading/``   the grading path of ``course autograde`` (see its ``__init__``)
+- ``grading/``   grading, the term's gradebook and the class report (see its ``__init__``)
 """
 
 __version__ = "0.1.0"
