@@ -13,10 +13,14 @@ cells before the first exercise) and on the solution cells, never on experiment 
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import inspect
 import io
+import sys
 import textwrap
+import types
 from dataclasses import dataclass, field
 
 from course_utils import cells
@@ -125,20 +129,38 @@ class NotebookTests:
                        float(cells.meta(c).get("points", 0)), c.source)
                       for c in tests if cells.is_test_cell(c)]
         self.max_score = sum(points for _, _, points, _ in self.tests)
+        self._solution: dict[str, Outcome] | None = None
 
-    def run(self, variant: Variant | None = None) -> dict[str, Outcome]:
+    def run(self, variant: Variant | None = None, every_cell: bool = False) -> dict[str, Outcome]:
+        """Each test cell's outcome with ``variant`` in place of the student's answer.
+
+        A test cell that cannot reach the variant (see :func:`cells_to_run`) gets the
+        solution's outcome without running again, unless ``every_cell``: the variant
+        cannot change what such a cell does (test_discrimination checks this shortcut
+        against full runs)."""
         namespace = {"__name__": "__main__"}
         with contextlib.redirect_stdout(io.StringIO()):
             for i, src in enumerate(self.setup + self.solutions):
                 exec(compile(src, f"<solution cell {i}>", "exec"), namespace)
+            replaced = set()
             if variant is not None:
                 namespace.update(variant.values)
+                replaced = set(variant.values) | _bound_names(variant.source)
                 if variant.source:
                     exec(compile(variant.source, "<variant>", "exec"), namespace)
+            run = cells_to_run([src for _, _, _, src in self.tests], namespace, replaced)
+            if variant is None or every_cell:
+                run = [True] * len(self.tests)
             outcomes = {}
-            for grade_id, names, points, src in self.tests:
-                outcomes[grade_id] = _run_cell(grade_id, names, points, src, namespace)
+            for (grade_id, names, points, src), needed in zip(self.tests, run):
+                outcomes[grade_id] = (_run_cell(grade_id, names, points, src, namespace) if needed
+                                      else self.solution_outcomes()[grade_id])
         return outcomes
+
+    def solution_outcomes(self) -> dict[str, Outcome]:
+        if self._solution is None:
+            self._solution = self.run()
+        return self._solution
 
     def expected_score(self, fails) -> float:
         """The partial score of a submission that fails exactly the blocks ``fails``: the
@@ -153,6 +175,95 @@ class NotebookTests:
         if not found:
             raise KeyError(f"no test cell checks an exercise named {target!r}")
         return found
+
+
+def _bound_names(source: str) -> set[str]:
+    """The top-level names ``source`` binds (functions, classes, assignments)."""
+    names = set()
+    for node in ast.parse(source or "").body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def _read_names(code: types.CodeType) -> set[str]:
+    """Every global name ``code`` (or code nested in it) may read."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _read_names(const)
+    return names
+
+
+def _data_types() -> tuple:
+    """Values that hold no code: following them cannot reach a student's function."""
+    import numpy as np
+    kinds = [bool, int, float, complex, str, bytes, type(None), range, types.ModuleType,
+             types.BuiltinFunctionType, np.ndarray, np.generic, np.dtype, np.random.Generator]
+    if "torch" in sys.modules:
+        kinds.append(sys.modules["torch"].Tensor)
+    return tuple(kinds)
+
+
+def _reaches(names: set[str], namespace: dict, targets: set[str]) -> bool:
+    """Whether code reading the global ``names`` may run or read one of ``targets``: through
+    the notebook's functions (their code, defaults and closures), classes, containers and
+    objects. A value it cannot see into counts as reaching (the cell then runs)."""
+    data = _data_types()
+    target_values = {id(namespace[name]) for name in targets if name in namespace}
+    names, values, seen = list(names), [], set()
+    while names or values:
+        if names:
+            name = names.pop()
+            if name in targets:
+                return True
+            if name in namespace and ("name", name) not in seen:
+                seen.add(("name", name))
+                values.append(namespace[name])
+            continue
+        value = values.pop()
+        if id(value) in target_values:
+            return True
+        if id(value) in seen or isinstance(value, data):
+            continue
+        seen.add(id(value))
+        if isinstance(value, types.FunctionType):
+            if value.__module__ == "__main__":          # the notebook's: what it reads and holds
+                names += _read_names(value.__code__)
+                values += [*(value.__defaults__ or ()), *(value.__kwdefaults__ or {}).values(),
+                           *(cell.cell_contents for cell in value.__closure__ or ())]
+        elif isinstance(value, type):
+            if value.__module__ == "__main__":
+                values += list(vars(value).values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            values += list(value)
+        elif isinstance(value, dict):
+            values += list(value.values())
+        elif isinstance(value, types.MethodType):
+            values += [value.__func__, value.__self__]
+        elif isinstance(value, functools.partial):
+            values += [value.func, *value.args, *value.keywords.values()]
+        elif hasattr(value, "__dict__"):
+            values += [type(value), *vars(value).values()]
+        else:
+            return True
+    return False
+
+
+def cells_to_run(sources: list[str], namespace: dict, replaced: set[str]) -> list[bool]:
+    """Which test cells must run once the names ``replaced`` hold a variant: those that may
+    reach one of them, and those that bind a name a later running cell reads (so that it
+    sees what it would in a full run). The others behave as with the solution."""
+    run, later_reads = [False] * len(sources), set()
+    for i in reversed(range(len(sources))):
+        reads = _read_names(compile(sources[i], "<test cell>", "exec"))
+        if _reaches(reads, namespace, replaced) or _bound_names(sources[i]) & later_reads:
+            run[i] = True
+            later_reads |= reads
+    return run
 
 
 def _run_cell(grade_id, names, points, src, namespace) -> Outcome:

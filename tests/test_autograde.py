@@ -8,6 +8,10 @@ submissions in the same batch (alice, bob, carol) lose nothing.
 "wrong" below means: ``linear_backward`` averages ``dout`` instead of summing it, a
 realistic mistake: with partial credit it costs the linear cell's 3 points except the share
 of its ``linear_forward`` block, which still passes (WRONG_LINEAR, see README "Partial credit").
+
+The same run's ``OUT/results/<student>.json`` are checked below too: per test cell, each
+block's outcome, points, kind of failure, named mistake and exception, recorded by the
+checks themselves (carol's ``db`` is a named mistake; bob hands in the untouched release).
 """
 
 import csv
@@ -17,13 +21,15 @@ import threading
 
 import pytest
 
-from tests.conftest import ROOT, course, release_of, solved
+from course_utils.cells import exercises, read_notebook
+from tests.conftest import ROOT, course, release_of, solved, source_of
 
 NAME = "01_backprop"
 FULL, LINEAR, RELU, BEFORE_RELU = 23, 3, 2, 1 + 2 + 3
 # test_linear's blocks weigh linear_forward 6, linear_backward 6, linear (hidden) 2: a wrong
 # linear_backward keeps linear_forward's share (nbgrader stores it to 1/1000 of a point)
-WRONG_LINEAR = LINEAR - round(LINEAR * 6 / (6 + 6 + 2), 3)
+LINEAR_FORWARD_SHARE = LINEAR * 6 / (6 + 6 + 2)
+WRONG_LINEAR = LINEAR - round(LINEAR_FORWARD_SHARE, 3)
 pytestmark = [pytest.mark.nbgrader, pytest.mark.xdist_group("class_01")]  # one run, one worker
 
 
@@ -244,6 +250,74 @@ def test_feedback_has_scores_and_messages_but_no_hidden_tests_and_stays_small(gr
     assert f"<td><b>linear_forward / linear_backward</b></td><td><b>{LINEAR - WRONG_LINEAR:g} / 3</b></td>" in carol
     assert f"{FULL - WRONG_LINEAR:g} / {FULL:g} autograded points" in carol
     assert "these tests do not count" in pages["sam"].read_text()
+
+
+# ------------------------------------------- OUT/results/<student>.json: each check's outcome
+
+@pytest.fixture(scope="module")
+def records(graded):
+    _, _, out, _ = graded
+    return {p.stem: json.loads(p.read_text()) for p in (out / "results").glob("*.json")}
+
+
+def test_every_student_has_a_record_that_agrees_with_grades_csv(graded, records):
+    proc, rows, _, _ = graded
+    assert set(records) == set(rows), proc.stdout + proc.stderr
+    tests = [ex.grade_id for ex in exercises(read_notebook(source_of(NAME)))]
+    for student, record in records.items():
+        row = rows[student]
+        assert (record["version"], record["student"], record["assignment"]) == (1, student, NAME)
+        assert (record["status"], record["score"], record["max_score"]) == \
+            (row["status"], float(row["score"]), float(row["max_score"]))
+        assert record["seconds"] >= 0
+        if record["status"] in ("missing", "invalid_notebook"):
+            assert record["exercises"] == []
+            continue
+        assert [ex["test"] for ex in record["exercises"]] == tests
+        assert sum(ex["points"] for ex in record["exercises"]) == pytest.approx(record["score"])
+        for ex in record["exercises"]:
+            assert sum(c["max_points"] for c in ex["checks"]) == pytest.approx(ex["max_points"])
+            assert sum(c["points"] for c in ex["checks"]) == pytest.approx(ex["points"], abs=1e-3)
+
+
+def test_the_perfect_student_passes_every_check(records):
+    alice = records["alice"]
+    assert alice["score"] == FULL
+    assert {c["outcome"] for ex in alice["exercises"] for c in ex["checks"]} == {"passed"}
+    assert {ex["outcome"] for ex in alice["exercises"]} == {"passed"}
+
+
+def test_a_wrong_block_costs_its_share_and_names_the_mistake(records):
+    carol = records["carol"]
+    assert carol["score"] == pytest.approx(FULL - LINEAR + LINEAR_FORWARD_SHARE, abs=1e-3)
+    linear = next(ex for ex in carol["exercises"] if ex["test"] == "test_linear")
+    assert (linear["exercise"], linear["outcome"]) == ("linear_forward", "failed")
+    assert linear["points"] == pytest.approx(LINEAR_FORWARD_SHARE, abs=1e-3)
+    checks = {c["block"]: c for c in linear["checks"]}
+    assert checks["linear_forward"]["outcome"] == "passed"
+    backward = checks["linear_backward"]
+    assert (backward["outcome"], backward["kind"], backward["points"]) == ("failed", "wrong_value", 0.0)
+    assert backward["mistake"] == "averaged dout over the batch instead of summing it"
+    assert backward["message"].startswith("linear_backward: db is wrong")
+    assert checks["linear (hidden)"]["outcome"] == "failed" and checks["linear (hidden)"]["mistake"] is None
+
+
+def test_an_untouched_release_is_not_attempted(records):
+    bob = records["bob"]
+    linear = next(ex for ex in bob["exercises"] if ex["test"] == "test_linear")
+    assert linear["outcome"] == "not_attempted" and linear["points"] == 0
+    assert {c["kind"] for c in linear["checks"]} == {"not_attempted"}
+    assert linear["checks"][0]["exception"] == "NotImplementedError"
+
+
+def test_feedback_lists_each_check_with_its_points_and_message(graded):
+    _, _, out, _ = graded
+    page = (out / "feedback" / "carol.html").read_text()
+    summary = page[:page.index("</table>")]
+    share = f"{LINEAR_FORWARD_SHARE:.3g}"
+    assert f'linear_forward</td><td>{share} / {share}</td><td style="white-space:pre-wrap">passed</td>' in summary
+    assert f"linear_backward</td><td>0 / {share}</td>" in summary
+    assert "averaged dout over the batch instead of summing it" in summary
 
 
 def test_unknown_assignment_is_a_clear_error(tmp_path):

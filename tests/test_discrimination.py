@@ -71,6 +71,38 @@ def test_every_exercise_has_wrong_and_correct_variants(full, name):
                 f"{exercise}: no correct variant in another style"
 
 
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_skipping_the_cells_a_variant_cannot_reach_changes_no_outcome(full, name):
+    """The harness's shortcut (cells that cannot reach the variant keep the solution's
+    outcome) against a full run, for the first and the last wrong variant of each assignment."""
+    wrong = [v for v in _variants(name) if not v.correct]
+    for variant in (wrong[0], wrong[-1]):
+        short, every = full[name].run(variant), full[name].run(variant, every_cell=True)
+        assert {gid: (o.passed, o.score, o.failed_blocks) for gid, o in short.items()} == \
+               {gid: (o.passed, o.score, o.failed_blocks) for gid, o in every.items()}, variant.id
+
+
+def test_the_shortcut_runs_a_cell_that_reaches_a_variant_through_the_notebooks_objects():
+    """A test cell reaches a student's function through a helper, a dict, a default argument
+    and an object; a cell that reads only data does not; a cell that binds a name a later
+    running cell reads runs too."""
+    import numpy as np
+
+    from tests.harness import cells_to_run
+    exec_ns = {"__name__": "__main__", "np": np}
+    exec("def sgd(w): return w\n"
+         "def helper(w): return sgd(w)\n"
+         "TABLE = {'sgd': sgd}\n"
+         "def by_default(w, step=sgd): return step(w)\n"
+         "class Box:\n    def __init__(self, f): self.f = f\n"
+         "box = Box(sgd)\n"
+         "X = np.ones(3)\n", exec_ns)
+    sources = ["helper(X)", "TABLE['sgd'](X)", "by_default(X)", "box.f(X)", "y = X.sum()", "np.mean(X)",
+               "y + sgd(X)"]
+    assert cells_to_run(sources, exec_ns, {"sgd"}) == [True, True, True, True, True, False, True]
+    assert cells_to_run(sources[4:6], exec_ns, {"sgd"}) == [False, False]
+
+
 @pytest.mark.parametrize("name,variant", CASES, ids=[f"{n}|{v.id}" for n, v in CASES])
 def test_variant_is_graded_as_it_deserves(full, visible, name, variant):
     tests = full[name]

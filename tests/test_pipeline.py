@@ -4,7 +4,8 @@
 - the source notebook carries no outputs, and runs top to bottom without an error;
 - the untouched release raises NotImplementedError at the first exercise, and every later
   error names an exercise to finish (no cascade of NameErrors from experiment cells);
-- ``course autograde`` gives the solved release full marks and the untouched release zero;
+- autograding (in-process, one worker) gives the solved release full marks and the untouched
+  release zero;
 - ``course check`` passes the solution (its multiple-choice answers only "recorded") and
   reports every exercise of the blank as not attempted: in-process for every assignment, on
   the notebooks executed for the tests above (each is executed once); end to end for 01,
@@ -23,6 +24,7 @@ import nbclient
 import pytest
 
 from course_utils import cells, selfcheck
+from course_utils.grading.autograde import autograde
 from tests.conftest import ASSIGNMENTS, ROOT, course, release_of, solved, source_of, variants_module
 from tests.notebook_deps import unexplained_errors
 
@@ -131,9 +133,9 @@ def test_autograde_gives_solution_full_marks_and_blank_zero(tmp_path, name):
     for student, text in [("solution", solved(name)), ("blank", release_of(name).read_text())]:
         (subs / student).mkdir(parents=True)
         (subs / student / f"{name}.ipynb").write_text(text)
-    proc = course("autograde", subs, "--assignment", name, "--out", tmp_path / "out",
-                  "--course-dir", tmp_path / "gradebook")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # in-process, one worker (the command itself: test_autograde.py, test_term.py)
+    grades = autograde(ROOT, subs, name, tmp_path / "out", course_dir=tmp_path / "gradebook")
+    assert [(g.student, g.status) for g in grades] == [("blank", "graded"), ("solution", "graded")], grades
     rows = {r["student"]: r for r in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
     max_score = sum(ex.points for ex in cells.exercises(cells.read_notebook(source_of(name))))
     assert rows["solution"]["status"] == rows["blank"]["status"] == "graded"
