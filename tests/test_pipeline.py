@@ -1,7 +1,8 @@
 """End to end through real nbgrader runs, for every assignment in solutions/.
 
 - the committed student notebook is exactly what ``course release`` generates;
-- the source notebook carries no outputs, and runs top to bottom without an error;
+- the source notebook carries no outputs (its full-length run, top to bottom without an
+  error: tests/browser/test_solution_notebooks.py);
 - the untouched release raises NotImplementedError at the first exercise, and every later
   error names an exercise to finish (no cascade of NameErrors from experiment cells);
 - autograding (in-process, one worker) gives the solved release full marks and the untouched
@@ -20,7 +21,6 @@ import functools
 import os
 from pathlib import Path
 
-import nbclient
 import pytest
 
 from course_utils import cells, selfcheck
@@ -60,23 +60,19 @@ def test_source_notebook_has_no_outputs(name):
     assert not dirty, f"solutions/{name} has outputs in cells {dirty}: clear them before committing"
 
 
-def executed(path, grading: bool):
-    """The notebook at ``path`` run top to bottom in a fresh kernel, continuing past errors:
-    experiments at full length, or shortened as ``course check`` and grading run them.
-    Each notebook is executed once per test worker (the tests of one assignment share a worker)."""
-    return _executed(str(path), grading)
+def executed(path):
+    """The notebook at ``path`` run top to bottom in a fresh kernel as ``course check`` runs it
+    (experiments shortened, going on past errors), once per test worker (the tests of one
+    assignment share a worker). The full-length run of each solution notebook is the browser's
+    (tests/browser/test_solution_notebooks.py)."""
+    return _executed(str(path))
 
 
 @functools.cache
-def _executed(path: str, grading: bool):
+def _executed(path: str):
     saved = os.environ.pop("NBGRADER_EXECUTION", None)
     try:
-        if grading:     # exactly what `course check` does (it sets NBGRADER_EXECUTION=validate)
-            return selfcheck.run_notebook(cells.read_notebook(path), Path(path), timeout=300)
-        nb = cells.read_notebook(path)
-        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-        return nb
+        return selfcheck.run_notebook(cells.read_notebook(path), Path(path), timeout=300)
     finally:
         os.environ.pop("NBGRADER_EXECUTION", None)
         if saved is not None:
@@ -96,25 +92,11 @@ def per_assignment(names=ASSIGNMENTS):
 
 
 @per_assignment()
-def test_solution_runs_top_to_bottom_without_any_error(name):
-    """Every cell, experiments included, at full length (not the shortened grading runs); no cell
-    ends by showing an object's repr (a Legend, a load_state_dict result) instead of a value."""
-    nb = executed(source_of(name), grading=False)
-    assert not errors(nb), f"solutions/{name}: (cell, error) {errors(nb)}"
-    shown = [o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
-    assert not any("\u2717" in text for text in shown), "a check in the notebook printed \u2717"
-    values = [o["data"].get("text/plain", "") for c in nb.cells for o in c.get("outputs", [])
-              if o.get("output_type") == "execute_result"]
-    stray = [text for text in values if text.lstrip().startswith("<") or " at 0x" in text]
-    assert not stray, f"cells end with an object's repr, e.g. <matplotlib.legend.Legend at 0x...>: {stray}"
-
-
-@per_assignment()
 def test_blank_release_run_all_stops_first_at_the_first_exercise_and_every_error_names_one(name):
     """A new student's notebook, every cell run (as Run All does cell by cell), unfinished:
     the first error is at the first exercise, and every error names an exercise to finish:
     no NameError, KeyError or traceback from inside an experiment (tests/notebook_deps.py)."""
-    nb = executed(release_of(name), grading=True)       # short experiments: the errors are the same
+    nb = executed(release_of(name))       # short experiments: the errors are the same
     first = next(i for i, c in enumerate(nb.cells) if cells.is_solution_cell(c) and c.cell_type == "code")
     errored = [i for i, _ in errors(nb)]
     assert errored[0] == first, f"the first error is in cell {errored[0]}, not the first exercise ({first})"
@@ -151,11 +133,11 @@ def test_autograde_gives_solution_full_marks_and_blank_zero(tmp_path, name):
 def test_course_checks_report_passes_the_solution_and_lists_the_blank_as_not_attempted(name):
     """What ``course check`` reports (course_utils.selfcheck, in-process on the notebooks the
     tests above executed; the command itself is run end to end below)."""
-    solution = executed(source_of(name), grading=False)     # the verdicts do not depend on the length
+    solution = executed(source_of(name))
     good = selfcheck.report(selfcheck.grade_results(solution), cells.written_answers(solution))
     assert "0 failed, 0 not attempted" in good, good
     assert "Multiple choice: 1 of 1 answer(s) recorded" in good, good      # never counted as passed
-    blank = executed(release_of(name), grading=True)
+    blank = executed(release_of(name))
     results = selfcheck.grade_results(blank)
     n = len(cells.exercises(blank))
     assert not selfcheck.all_done(results)

@@ -90,6 +90,21 @@ def error_problems(ran: RanNotebook) -> list[str]:
     return problems
 
 
+def stray_output_problems(ran: RanNotebook) -> list[str]:
+    """No check printed \u2717, and no cell ends by showing an object's repr (a Legend, a
+    load_state_dict result: ``<... at 0x...>``) instead of a value."""
+    problems = []
+    for i, c in ran.code_cells():
+        for o in c["outputs"]:
+            text = "".join(o.get("text", "")) if o["output_type"] == "stream" and o.get("name") == "stdout" \
+                else "".join(o.get("data", {}).get("text/plain", "")) if o["output_type"] == "execute_result" else ""
+            if o["output_type"] == "stream" and "\u2717" in text:
+                problems.append(f"cell {i}: a check printed \u2717: {text.strip()[:200]!r}")
+            if o["output_type"] == "execute_result" and (text.lstrip().startswith("<") or " at 0x" in text):
+                problems.append(f"cell {i} ends with an object's repr: {text[:120]!r}")
+    return problems
+
+
 def plot_problems(ran: RanNotebook) -> list[str]:
     """Every figure a cell produced is on the page, decoded; and there is at least one."""
     problems, total = [], 0

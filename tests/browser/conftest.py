@@ -1,8 +1,9 @@
 """Fixtures of the real-browser tests: one JupyterLab server and one Chromium per run.
 
-Every test module here is marked ``browser`` and put in the xdist group ``browser``, so
-under ``make test`` (``pytest -n 2 --dist loadgroup``) they all run on one worker and share
-the session-scoped server below. Screenshots and the server log go to
+Every test module here is marked ``browser`` and put in one of two xdist groups:
+``browser-solutions`` (the full-length runs of the solution notebooks) and ``browser`` (the
+rest), so that under ``make test`` (``pytest -n 2 --dist loadgroup``) the two halves can run
+on the two workers at once; each worker starts its own session-scoped server below. Screenshots and the server log go to
 ``test-artifacts/browser/`` (gitignored).
 """
 

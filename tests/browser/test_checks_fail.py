@@ -38,9 +38,11 @@ CELLS = [
     # 7: a widget that cannot render (its model does not exist)
     'display({"application/vnd.jupyter.widget-view+json": {"model_id": "no-such-model",'
     ' "version_major": 2, "version_minor": 0}, "text/plain": "a widget"}, raw=True)',
-    # 8: an exception, which stops run-all
+    # 8: a failed check's mark, and an object's repr as the cell's value
+    'print("\u2717 check_close failed")\nobject()',
+    # 9: an exception, which stops run-all
     'raise ValueError("a bug")',
-    # 9: never runs
+    # 10: never runs
     'print("never runs")',
 ]
 
@@ -70,13 +72,20 @@ def cell_numbers(problems: list[str], text: str) -> set[int]:
 
 def test_run_check_names_the_cells_that_never_ran(broken):
     problems = checks.run_problems(broken)
-    assert any("never ran" in p and "[9]" in p for p in problems), problems
+    assert any("never ran" in p and "[10]" in p for p in problems), problems
 
 
 def test_error_check_names_the_exception_and_the_red_output(broken):
     problems = checks.error_problems(broken)
-    assert cell_numbers(problems, "raised ValueError") == {8}, problems
-    assert cell_numbers(problems, "error/warning output") == {3, 8}, problems
+    assert cell_numbers(problems, "raised ValueError") == {9}, problems
+    assert cell_numbers(problems, "error/warning output") == {3, 9}, problems
+
+
+def test_stray_output_check_names_the_failed_check_and_the_repr(broken):
+    problems = checks.stray_output_problems(broken)
+    assert cell_numbers(problems, "printed \u2717") == {8}, problems
+    assert cell_numbers(problems, "object's repr") == {8}, problems
+    assert len(problems) == 2, problems
 
 
 def test_plot_check_names_the_figure_that_did_not_load(broken):

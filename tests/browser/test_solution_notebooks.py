@@ -3,8 +3,11 @@
 For each ``solutions/NN_topic/NN_topic.ipynb`` (a scratch copy) the module fixture opens it
 in JupyterLab, clicks "Restart the kernel and run all cells", saves, and keeps the page
 open for the tests below, which check what is on the screen (tests/browser/checks.py):
-every cell ran, none shows an error, every plot and widget rendered, and the interactive
-explorers (``course_utils.widgets.explore``) redraw their figure when a control moves.
+every cell ran, none shows an error, no check printed \u2717 and no cell ends with an object's
+repr, every plot and widget rendered, and the interactive explorers
+(``course_utils.widgets.explore``) redraw their figure when a control moves. This is the one
+full-length run of each solution notebook (experiments at the length a student runs them);
+tests/test_pipeline.py runs them as ``course check`` does, shortened.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from tests.browser import checks
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import ASSIGNMENTS, ROOT, source_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-solutions")]
 
 SOLUTIONS = [source_of(name) for name in ASSIGNMENTS]
 WITH_EXPLORERS = [nb for nb in SOLUTIONS if checks.explorer_cells(json.loads(nb.read_text()))]
@@ -50,6 +53,11 @@ def test_restart_and_run_all_runs_every_cell_in_order(ran):
 @by_stem(SOLUTIONS)
 def test_no_cell_shows_an_error(ran):
     assert_none(checks.error_problems(ran), ran)
+
+
+@by_stem(SOLUTIONS)
+def test_no_check_fails_and_no_cell_ends_with_an_objects_repr(ran):
+    assert_none(checks.stray_output_problems(ran), ran)
 
 
 @by_stem(SOLUTIONS)
