@@ -19,7 +19,7 @@ def graded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report_class")
     expected = report_class.build(tmp / "submissions")
     grading = course("autograde", tmp / "submissions", "--assignment", NAME, "--out", tmp / "grades",
-                     "--course-dir", tmp / "book", "--jobs", 2, "--timeout", 15, "--notebook-timeout", 60,
+                     "--course-dir", tmp / "book", "--jobs", 2, "--timeout", 8, "--notebook-timeout", 60,
                      "--quiet")
     reporting = course("report", "--assignment", NAME, "--from", tmp / "grades",
                        "--submissions", tmp / "submissions", "--out", tmp / "report")
