@@ -52,17 +52,19 @@ class Grader:
     submissions, one at a time. Each worker process of a parallel run has its own."""
 
     def __init__(self, root: Path, name: str, workdir: Path, protected: list[str],
-                 timeout: int | None = None, limits: dict | None = None):
+                 timeout: int | None = None, limits: dict | None = None, prepared: Path | None = None):
+        """``prepared``: a scratch course of ``name`` made by :func:`prepare_course` (copied
+        here); None: make one here (nbgrader's generate_assignment and gradebook set-up)."""
         self.name = name
-        self.work = scratch_course(root, name, workdir / "course")
+        if prepared is None:
+            self.work = prepare_course(root, name, workdir / "course")
+        else:
+            self.work = Path(shutil.copytree(prepared, workdir / "course"))
         self.reports = workdir / "reports"
         sandbox = {"report_dir": str(self.reports), "work_dir": str(workdir / "sandboxes"),
                    "protected": protected, **(limits or {})}
         with _quiet_nbgrader():
             self.api = nbgrader_api(self.work, configure=use_sandbox(sandbox, timeout))
-            result = self.api.generate_assignment(name)
-        if not result["success"]:
-            raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
         source = read_notebook(source_path(self.work, name))
         self.release = read_notebook(release_path(self.work, name))
         self.releases = releases.history(root, name)
@@ -158,6 +160,18 @@ class Grader:
             return {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.name in self.autograded}
 
 
+def prepare_course(root: Path, name: str, folder: Path) -> Path:
+    """A scratch course of assignment ``name`` in ``folder`` (with the course's config and
+    source): nbgrader's generate_assignment and its new gradebook.db, which spawns
+    ``alembic heads``. Made once per run; each worker copies it (:class:`Grader`)."""
+    work = scratch_course(root, name, folder)
+    with _quiet_nbgrader():
+        result = nbgrader_api(work).generate_assignment(name)
+    if not result["success"]:
+        raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
+    return work
+
+
 PHASES = ("sandbox start", "setup", "student cells", "tests", "nbgrader", "feedback")
 
 
@@ -190,10 +204,11 @@ def _nbgrader_failure(result: dict) -> str:
 _WORKER: Grader | None = None
 
 
-def _start_worker(root, name, scratch, protected, timeout, limits):
+def _start_worker(root, name, scratch, protected, timeout, limits, prepared=None):
     global _WORKER
     workdir = Path(tempfile.mkdtemp(prefix="worker-", dir=scratch))
-    _WORKER = Grader(Path(root), name, workdir, protected, timeout, limits)
+    _WORKER = Grader(Path(root), name, workdir, protected, timeout, limits,
+                     Path(prepared) if prepared else None)
 
 
 def _grade_in_worker(student, path, feedback_dir) -> Grade:
@@ -238,7 +253,8 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
         protected += [str(Path(course_dir).resolve())] if course_dir else []
         limits = {key: value for key, value in
                   (("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)) if value}
-        args = (str(root), name, str(scratch), protected, timeout, limits)
+        prepared = None if scheduler else prepare_course(root, name, scratch / "prepared")
+        args = (str(root), name, str(scratch), protected, timeout, limits, prepared and str(prepared))
         bar = tqdm(total=len(students), desc=f"grading {name}", unit="notebook", disable=not progress)
         grades = []
         if scheduler:
