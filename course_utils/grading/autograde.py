@@ -65,6 +65,7 @@ class Grader:
                    "protected": protected, **(limits or {})}
         with _quiet_nbgrader():
             self.api = nbgrader_api(self.work, configure=use_sandbox(sandbox, timeout))
+            self.feedback = feedback.feedback_app(self.api)
         source = read_notebook(source_path(self.work, name))
         self.release = read_notebook(release_path(self.work, name))
         self.releases = releases.history(root, name)
@@ -127,7 +128,7 @@ class Grader:
                 "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
         started = time.perf_counter()
         with _quiet_nbgrader():
-            feedback.generate(self.api, name, student)
+            feedback.generate(self.api, name, student, self.feedback)
         html = self.work / "feedback" / student / name / f"{name}.html"
         if html.is_file():
             checks = {record["test"]: record["checks"] for record in grade.exercises}
