@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import time
 import traceback
@@ -60,6 +61,7 @@ class Grader:
             self.work = prepare_course(root, name, workdir / "course")
         else:
             self.work = Path(shutil.copytree(prepared, workdir / "course"))
+        unsynced(self.work / "gradebook.db")
         self.reports = workdir / "reports"
         sandbox = {"report_dir": str(self.reports), "work_dir": str(workdir / "sandboxes"),
                    "protected": protected, **(limits or {})}
@@ -166,11 +168,36 @@ def prepare_course(root: Path, name: str, folder: Path) -> Path:
     source): nbgrader's generate_assignment and its new gradebook.db, which spawns
     ``alembic heads``. Made once per run; each worker copies it (:class:`Grader`)."""
     work = scratch_course(root, name, folder)
+    unsynced(work / "gradebook.db")
     with _quiet_nbgrader():
         result = nbgrader_api(work).generate_assignment(name)
     if not result["success"]:
         raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
     return work
+
+
+_UNSYNCED: set[str] = set()
+
+
+def unsynced(db: Path) -> None:
+    """SQLite writes the scratch gradebook ``db`` without waiting for the disk (``PRAGMA
+    synchronous=OFF`` on every connection to it in this process). nbgrader commits once per
+    cell it scores, and each commit's fsync costs milliseconds, more when the disk is busy.
+    A scratch gradebook needs no durability (if the machine crashes, the run starts again);
+    the course gradebook (gradebook.py) keeps SQLite's default."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not _UNSYNCED:
+        event.listen(Engine, "connect", _unsync_scratch)
+    _UNSYNCED.add(str(Path(db).resolve()))
+
+
+def _unsync_scratch(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        files = {row[2] for row in dbapi_connection.execute("PRAGMA database_list")}
+        if files & _UNSYNCED:
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 PHASES = ("sandbox start", "setup", "student cells", "tests", "nbgrader", "feedback")
