@@ -169,11 +169,36 @@ def prepare_course(root: Path, name: str, folder: Path) -> Path:
     ``alembic heads``. Made once per run; each worker copies it (:class:`Grader`)."""
     work = scratch_course(root, name, folder)
     unsynced(work / "gradebook.db")
-    with _quiet_nbgrader():
+    with _quiet_nbgrader(), _alembic_head_in_process():
         result = nbgrader_api(work).generate_assignment(name)
     if not result["success"]:
         raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
     return work
+
+
+@contextlib.contextmanager
+def _alembic_head_in_process():
+    """nbgrader stamps a new gradebook with the head revision of its alembic migrations,
+    which it asks a separate ``alembic heads`` process for (seconds: a Python start and
+    nbgrader's imports). Inside this block alembic answers in this process, from the same
+    script directory (nbgrader's alembic.ini): alembic's ``heads`` command reads the same."""
+    import nbgrader.api
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    spawning = nbgrader.api.get_alembic_version
+
+    def head() -> str:
+        with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+            heads = ScriptDirectory.from_config(Config(ini)).get_heads()
+        return heads[0] if len(heads) == 1 else spawning()    # several heads: ask as nbgrader does
+
+    nbgrader.api.get_alembic_version = head
+    try:
+        yield
+    finally:
+        nbgrader.api.get_alembic_version = spawning
 
 
 _UNSYNCED: set[str] = set()
