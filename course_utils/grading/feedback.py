@@ -24,6 +24,7 @@ directory) in the course's template (templates/course_feedback), then :func:`fin
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from jinja2 import pass_context
 from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import GetGrades
 
@@ -97,6 +99,24 @@ class _FeedbackKeepingExporter(GenerateFeedback):
             os.chdir(here)
 
 
+@pass_context
+def highlight_code(context, source: str, language: str | None = None, metadata=None) -> str:
+    """nbconvert's ``highlight_code`` filter of HTMLExporter (its Highlight2HTML with the
+    notebook's pygments lexer, as HTMLExporter picks it), remembered per source: the
+    instructor's cells read the same on every student's page, and pygments costs about a
+    quarter of a page. Of a cell's metadata (scores differ) the highlighter reads only
+    ``magics_language``."""
+    info = context.get("nb", {}).get("metadata", {}).get("language_info", {})
+    lexer = info.get("pygments_lexer", info.get("name", None))
+    return _highlighted(source, language, lexer, (metadata or {}).get("magics_language"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _highlighted(source: str, language: str | None, lexer: str | None, magics: str | None) -> str:
+    from nbconvert.filters.highlight import Highlight2HTML
+    return Highlight2HTML(pygments_lexer=lexer)(source, language, {"magics_language": magics} if magics else None)
+
+
 def feedback_app(api):
     """nbgrader's GenerateFeedback converter on ``api``'s course directory, configured for
     :func:`generate`; one serves every student (:class:`_FeedbackKeepingExporter`)."""
@@ -107,7 +127,8 @@ def feedback_app(api):
     c = Config()
     c.HTMLExporter.template_name = TEMPLATE
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
-    c.HTMLExporter.filters = {"markdown2html": markdown2html}       # formulas as MathML
+    c.HTMLExporter.filters = {"markdown2html": markdown2html,       # formulas as MathML
+                              "highlight_code": highlight_code}
     app = _FeedbackKeepingExporter(coursedir=api.coursedir, parent=api)
     c.GenerateFeedback.preprocessors = [FeedbackGrades if p is GetGrades else p for p in app.preprocessors]
     # where our template finds nbgrader's ('feedback/index.html.j2') and its bootstrap.css
