@@ -2,7 +2,7 @@
 result: the scratch course prepared once (its gradebook stamped with the alembic head that
 nbgrader's own `alembic heads` gives), written without fsync while the course gradebook
 keeps SQLite's default; one feedback converter for every student writes the same pages as a
-new one per student."""
+new one per student, and its remembered highlighting is nbconvert's."""
 
 import os
 import sqlite3
@@ -70,3 +70,27 @@ def test_one_feedback_converter_writes_the_pages_of_a_new_one_per_student(book):
             assert feedback.generate(api, NAME, student, kept)["success"]
             assert Path(str(page).format(student)).read_bytes() == fresh[student]
     assert fresh["ann"] != fresh["ben"]
+
+
+def test_the_remembered_highlighting_is_nbconvert_s(book):  # noqa: F811
+    """The page with nbconvert's own highlight_code filter (a new Highlight2HTML per page)
+    is the page with the remembered one."""
+    from traitlets.config import Config
+
+    from course_utils.course import nbgrader_api
+
+    def configure(config):
+        config.CourseDirectory.course_id = gradebook.course_id(ROOT)
+
+    page = book / "feedback" / "ben" / NAME / f"{NAME}.html"
+    with autograde._quiet_nbgrader():
+        api = nbgrader_api(book, configure=configure)
+        assert feedback.generate(api, NAME, "ben")["success"]
+        remembered = page.read_bytes()
+        plain = feedback.feedback_app(api)
+        c = Config()
+        c.HTMLExporter.filters = {"markdown2html": feedback.markdown2html}
+        plain.update_config(c)
+        assert plain.config.HTMLExporter.filters == {"markdown2html": feedback.markdown2html}
+        assert feedback.generate(api, NAME, "ben", plain)["success"]
+    assert page.read_bytes() == remembered
