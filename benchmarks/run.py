@@ -11,8 +11,9 @@ For each assignment it
    with ``course autograde`` and records the time spent on that submission (sandbox start,
    execution with NBGRADER_EXECUTION set, scoring, feedback) and the whole command's time;
 3. autogrades a generated class of N submissions (solved, blank and half-done notebooks in
-   turn) with J parallel jobs, and projects the time for a class of 200; records them in a
-   course gradebook and reports what that adds per submission (recording it) and once per
+   turn) with J parallel jobs, warm and cold (COURSE_COLD_START=1), and projects a class of
+   200 as the run's fixed cost plus 200 times the wall time one more submission adds;
+   records them in a course gradebook and reports what that adds per submission (recording it) and once per
    run (nbgrader's set-up of a new course gradebook; none when the source is unchanged).
 
 Budgets (DEVELOPERS.md): < 60 s and < 1.5 GB per notebook, < 20 s per autograde, a class
@@ -132,6 +133,28 @@ def mean_phases(grades) -> dict:
     return {key: round(sum(p.get(key, 0.0) for p in timed) / len(timed), 2) for key in PHASES} if timed else {}
 
 
+def steady(grades, warm: bool) -> list:
+    """The grades of submissions that paid no per-worker start: with the warm start, all
+    but the one that started its worker's sandbox (its ``setup`` phase is the zygote's
+    set-up); on the cold path every submission starts its own sandbox, so all."""
+    timed = [g for g in grades if g.phases]
+    return [g for g in timed if not g.phases.get("setup")] if warm else timed
+
+
+def projection(grades, seconds: float, size: int, jobs: int, record_s: float, warm: bool) -> dict:
+    """A class of 200 from a class of ``size`` graded in ``seconds`` with ``jobs`` workers:
+    ``marginal_s``, wall seconds one more submission adds (the mean seconds of a steady
+    submission over ``jobs``, plus ``record_s``, its recording in the course gradebook,
+    which the parent does alone), and ``fixed_s``, what the run paid once (the scratch
+    course, the workers' start: the class's wall time minus ``size`` marginal ones);
+    ``class_of_200_min`` = fixed + 200 x marginal."""
+    paid = [g.seconds for g in steady(grades, warm)] or [g.seconds for g in grades if g.phases]
+    marginal = sum(paid) / len(paid) / jobs + record_s
+    fixed = max(seconds - size * marginal, 0.0)
+    return {"fixed_s": round(fixed, 1), "marginal_s": round(marginal, 2),
+            "class_of_200_min": round((fixed + 200 * marginal) / 60, 1)}
+
+
 def class_throughput(name: str, size: int, jobs: int,
                      grades_out: list | None = None) -> tuple[float, dict, float, float]:
     """(seconds to grade a generated class of ``size`` with ``jobs`` workers, status counts,
@@ -241,16 +264,25 @@ def speed_table(rows: list[dict], jobs: int, import_s: float) -> None:
         return
     print(f"\none cold `python -c \"import torch, numpy, matplotlib\"`: {import_s:.2f} s (this run)")
     print("| assignment | warm s / submission | cold s / submission | cold / warm | warm / cold import "
-          "| class of 200 (min, warm / cold) | statuses warm = cold | "
-          + " | ".join(f"{p} (s, warm / cold)" for p in PHASES) + " |")
-    print("|---|---:|---:|---:|---:|---:|---|" + "---:|" * len(PHASES))
+          "| fixed s per run (warm / cold) | marginal s per submission (warm / cold) "
+          "| class of 200 (min, warm / cold) | statuses warm = cold | load average |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for r in timed:
         warm, cold = r["per_submission_s"], r["cold_per_submission_s"]
-        phases = " | ".join(f"{r['phases'].get(p, 0):.2f} / {r['cold_phases'].get(p, 0):.2f}" for p in PHASES)
         print(f"| {r['assignment']} | {warm:.2f} | {cold:.2f} | {cold / warm:.1f}x | {warm / import_s:.1f}x "
+              f"| {r['fixed_s']} / {r['cold_fixed_s']} | {r['marginal_s']} / {r['cold_marginal_s']} "
               f"| {r['class_of_200_min']} / {r['cold_class_of_200_min']} "
-              f"| {'yes' if r['class_statuses'] == r['cold_class_statuses'] else 'NO'} | {phases} |")
-    print(f"(J={jobs}: seconds per submission are the class's wall time over its size)")
+              f"| {'yes' if r['class_statuses'] == r['cold_class_statuses'] else 'NO'} | {r['load_average']} |")
+    print(f"(J={jobs}: seconds per submission are the class's wall time over its size; marginal: the wall "
+          "time one more submission adds, fixed: what the run pays once; class of 200 = fixed + 200 x marginal)")
+    print("\nmean seconds per phase of one submission: warm (each worker's first left out) / cold; "
+          "worker start: the sandbox start and set-up of each worker's first submission")
+    print("| assignment | " + " | ".join(PHASES) + " | worker start (sandbox start + setup) |")
+    print("|---|" + "---:|" * (len(PHASES) + 1))
+    for r in timed:
+        phases = " | ".join(f"{r['phases'].get(p, 0):.2f} / {r['cold_phases'].get(p, 0):.2f}" for p in PHASES)
+        start = r["worker_start"]
+        print(f"| {r['assignment']} | {phases} | {start.get('sandbox start', 0) + start.get('setup', 0):.2f} |")
 
 
 def main(argv: list[str]) -> int:
@@ -282,14 +314,20 @@ def main(argv: list[str]) -> int:
             warm, cold = [], []
             seconds, counts, book_s, setup_s = class_throughput(name, args.class_size, args.jobs, warm)
             with cold_start():
-                cold_s, cold_counts, _, _ = class_throughput(name, args.class_size, args.jobs, cold)
-            row.update(class_size=args.class_size, class_s=round(seconds, 1),
+                cold_s, cold_counts, cold_book_s, _ = class_throughput(name, args.class_size, args.jobs, cold)
+            warm_200 = projection(warm, seconds, args.class_size, args.jobs, book_s, warm=True)
+            cold_200 = projection(cold, cold_s, args.class_size, args.jobs, cold_book_s, warm=False)
+            row.update(class_size=args.class_size, class_s=round(seconds, 1), cold_class_s=round(cold_s, 1),
                        gradebook_per_submission_s=round(book_s, 2), gradebook_setup_s=round(setup_s, 1),
-                       class_of_200_min=round(seconds / args.class_size * 200 / 60, 1),
+                       class_of_200_min=warm_200["class_of_200_min"], fixed_s=warm_200["fixed_s"],
+                       marginal_s=warm_200["marginal_s"],
                        class_statuses=counts, per_submission_s=round(seconds / args.class_size, 2),
                        cold_per_submission_s=round(cold_s / args.class_size, 2), cold_class_statuses=cold_counts,
-                       cold_class_of_200_min=round(cold_s / args.class_size * 200 / 60, 1),
-                       cold_import_s=round(import_s, 2), phases=mean_phases(warm), cold_phases=mean_phases(cold))
+                       cold_class_of_200_min=cold_200["class_of_200_min"], cold_fixed_s=cold_200["fixed_s"],
+                       cold_marginal_s=cold_200["marginal_s"],
+                       cold_import_s=round(import_s, 2), load_average=round(os.getloadavg()[0], 1),
+                       phases=mean_phases(steady(warm, True)), cold_phases=mean_phases(cold),
+                       worker_start=mean_phases([g for g in warm if g.phases and g.phases.get("setup")]))
         rows.append(row)
     header = ("| assignment | notebook run (s) | peak memory (MB) | autograde per submission (s) "
               "| whole `course autograde` (s) | solution graded | class of N, J jobs (s) "

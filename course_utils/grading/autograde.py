@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import time
 import traceback
@@ -52,17 +53,21 @@ class Grader:
     submissions, one at a time. Each worker process of a parallel run has its own."""
 
     def __init__(self, root: Path, name: str, workdir: Path, protected: list[str],
-                 timeout: int | None = None, limits: dict | None = None):
+                 timeout: int | None = None, limits: dict | None = None, prepared: Path | None = None):
+        """``prepared``: a scratch course of ``name`` made by :func:`prepare_course` (copied
+        here); None: make one here (nbgrader's generate_assignment and gradebook set-up)."""
         self.name = name
-        self.work = scratch_course(root, name, workdir / "course")
+        if prepared is None:
+            self.work = prepare_course(root, name, workdir / "course")
+        else:
+            self.work = Path(shutil.copytree(prepared, workdir / "course"))
+        unsynced(self.work / "gradebook.db")
         self.reports = workdir / "reports"
         sandbox = {"report_dir": str(self.reports), "work_dir": str(workdir / "sandboxes"),
                    "protected": protected, **(limits or {})}
         with _quiet_nbgrader():
             self.api = nbgrader_api(self.work, configure=use_sandbox(sandbox, timeout))
-            result = self.api.generate_assignment(name)
-        if not result["success"]:
-            raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
+            self.feedback = feedback.feedback_app(self.api)
         source = read_notebook(source_path(self.work, name))
         self.release = read_notebook(release_path(self.work, name))
         self.releases = releases.history(root, name)
@@ -125,7 +130,7 @@ class Grader:
                 "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
         started = time.perf_counter()
         with _quiet_nbgrader():
-            feedback.generate(self.api, name, student)
+            feedback.generate(self.api, name, student, self.feedback)
         html = self.work / "feedback" / student / name / f"{name}.html"
         if html.is_file():
             checks = {record["test"]: record["checks"] for record in grade.exercises}
@@ -156,6 +161,68 @@ class Grader:
         with Gradebook(f"sqlite:///{self.work / 'gradebook.db'}") as gb:
             nb = gb.find_submission_notebook(self.name, self.name, student)
             return {g.name: float(g.auto_score or 0.0) for g in nb.grades if g.name in self.autograded}
+
+
+def prepare_course(root: Path, name: str, folder: Path) -> Path:
+    """A scratch course of assignment ``name`` in ``folder`` (with the course's config and
+    source): nbgrader's generate_assignment and its new gradebook.db, which spawns
+    ``alembic heads``. Made once per run; each worker copies it (:class:`Grader`)."""
+    work = scratch_course(root, name, folder)
+    unsynced(work / "gradebook.db")
+    with _quiet_nbgrader(), _alembic_head_in_process():
+        result = nbgrader_api(work).generate_assignment(name)
+    if not result["success"]:
+        raise CourseError(f"nbgrader could not prepare {name}:\n{result.get('error', '')}")
+    return work
+
+
+@contextlib.contextmanager
+def _alembic_head_in_process():
+    """nbgrader stamps a new gradebook with the head revision of its alembic migrations,
+    which it asks a separate ``alembic heads`` process for (seconds: a Python start and
+    nbgrader's imports). Inside this block alembic answers in this process, from the same
+    script directory (nbgrader's alembic.ini): alembic's ``heads`` command reads the same."""
+    import nbgrader.api
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    spawning = nbgrader.api.get_alembic_version
+
+    def head() -> str:
+        with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:
+            heads = ScriptDirectory.from_config(Config(ini)).get_heads()
+        return heads[0] if len(heads) == 1 else spawning()    # several heads: ask as nbgrader does
+
+    nbgrader.api.get_alembic_version = head
+    try:
+        yield
+    finally:
+        nbgrader.api.get_alembic_version = spawning
+
+
+_UNSYNCED: set[str] = set()
+
+
+def unsynced(db: Path) -> None:
+    """SQLite writes the scratch gradebook ``db`` without waiting for the disk (``PRAGMA
+    synchronous=OFF`` on every connection to it in this process). nbgrader commits once per
+    cell it scores, and each commit's fsync costs milliseconds, more when the disk is busy.
+    A scratch gradebook needs no durability (if the machine crashes, the run starts again);
+    the course gradebook (gradebook.py) keeps SQLite's default."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not _UNSYNCED:
+        event.listen(Engine, "connect", _unsync_scratch)
+    _UNSYNCED.add(str(Path(db).resolve()))
+
+
+def _unsync_scratch(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        files = {row[2] for row in dbapi_connection.execute("PRAGMA database_list")}
+        if files & _UNSYNCED:
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 PHASES = ("sandbox start", "setup", "student cells", "tests", "nbgrader", "feedback")
@@ -190,10 +257,11 @@ def _nbgrader_failure(result: dict) -> str:
 _WORKER: Grader | None = None
 
 
-def _start_worker(root, name, scratch, protected, timeout, limits):
+def _start_worker(root, name, scratch, protected, timeout, limits, prepared=None):
     global _WORKER
     workdir = Path(tempfile.mkdtemp(prefix="worker-", dir=scratch))
-    _WORKER = Grader(Path(root), name, workdir, protected, timeout, limits)
+    _WORKER = Grader(Path(root), name, workdir, protected, timeout, limits,
+                     Path(prepared) if prepared else None)
 
 
 def _grade_in_worker(student, path, feedback_dir) -> Grade:
@@ -238,7 +306,8 @@ def autograde(root: Path, submissions, name: str, out, timeout: int | None = Non
         protected += [str(Path(course_dir).resolve())] if course_dir else []
         limits = {key: value for key, value in
                   (("notebook_timeout", notebook_timeout), ("memory_mb", memory_mb)) if value}
-        args = (str(root), name, str(scratch), protected, timeout, limits)
+        prepared = None if scheduler else prepare_course(root, name, scratch / "prepared")
+        args = (str(root), name, str(scratch), protected, timeout, limits, prepared and str(prepared))
         bar = tqdm(total=len(students), desc=f"grading {name}", unit="notebook", disable=not progress)
         grades = []
         if scheduler:

@@ -24,12 +24,16 @@ directory) in the course's template (templates/course_feedback), then :func:`fin
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from jinja2 import pass_context
+from nbgrader.converters import GenerateFeedback
 from nbgrader.preprocessors import GetGrades
 
 from ..cells import exercises, read_notebook
@@ -62,29 +66,77 @@ class FeedbackGrades(GetGrades):
         cell.metadata.nbgrader["points"] = grade.max_score
 
 
-def generate(api, name: str, student: str) -> dict:
+def generate(api, name: str, student: str, app=None) -> dict:
     """nbgrader's generate_feedback for one student, in the course's template (nbgrader's API
     would force its own), formulas as MathML and with FeedbackGrades for GetGrades; returns
-    nbgrader's result dict (``success``, ``log``, ``error``)."""
-    import nbgrader
-    from nbgrader.converters import GenerateFeedback
+    nbgrader's result dict (``success``, ``log``, ``error``). ``app``: a :func:`feedback_app`
+    of ``api`` to reuse (None: a new one)."""
     from nbgrader.utils import capture_log, temp_attrs
+
+    app = app or feedback_app(api)
+    with temp_attrs(api.coursedir, assignment_id=name, student_id=student):
+        return capture_log(app)
+
+
+class _FeedbackKeepingExporter(GenerateFeedback):
+    """GenerateFeedback that makes its HTMLExporter (with its compiled jinja templates
+    and preprocessors) and writer on its first run and keeps them for the next students,
+    as one ``nbgrader generate_feedback`` run does for all of them; the rest is
+    nbgrader's ``BaseConverter.start``."""
+
+    started = False
+
+    def start(self) -> None:
+        if not self.started:
+            self.started = True
+            return super().start()
+        self.init_notebooks()
+        here = os.getcwd()
+        os.chdir(self.coursedir.root)
+        try:
+            self.convert_notebooks()
+        finally:
+            os.chdir(here)
+
+
+@pass_context
+def highlight_code(context, source: str, language: str | None = None, metadata=None) -> str:
+    """nbconvert's ``highlight_code`` filter of HTMLExporter (its Highlight2HTML with the
+    notebook's pygments lexer, as HTMLExporter picks it), remembered per source: the
+    instructor's cells read the same on every student's page, and pygments costs about a
+    quarter of a page. Of a cell's metadata (scores differ) the highlighter reads only
+    ``magics_language``."""
+    info = context.get("nb", {}).get("metadata", {}).get("language_info", {})
+    lexer = info.get("pygments_lexer", info.get("name", None))
+    return _highlighted(source, language, lexer, (metadata or {}).get("magics_language"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _highlighted(source: str, language: str | None, lexer: str | None, magics: str | None) -> str:
+    from nbconvert.filters.highlight import Highlight2HTML
+    return Highlight2HTML(pygments_lexer=lexer)(source, language, {"magics_language": magics} if magics else None)
+
+
+def feedback_app(api):
+    """nbgrader's GenerateFeedback converter on ``api``'s course directory, configured for
+    :func:`generate`; one serves every student (:class:`_FeedbackKeepingExporter`)."""
+    import nbgrader
     from traitlets.config import Config
 
     nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
     c = Config()
     c.HTMLExporter.template_name = TEMPLATE
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
-    c.HTMLExporter.filters = {"markdown2html": markdown2html}       # formulas as MathML
-    with temp_attrs(api.coursedir, assignment_id=name, student_id=student):
-        app = GenerateFeedback(coursedir=api.coursedir, parent=api)
-        c.GenerateFeedback.preprocessors = [FeedbackGrades if p is GetGrades else p for p in app.preprocessors]
-        # where our template finds nbgrader's ('feedback/index.html.j2') and its bootstrap.css
-        c.HTMLExporter.extra_template_paths = [*app.config.HTMLExporter.extra_template_paths,
-                                               str(nbgrader_templates)]
-        app.update_config(c)
-        app.force = True
-        return capture_log(app)
+    c.HTMLExporter.filters = {"markdown2html": markdown2html,       # formulas as MathML
+                              "highlight_code": highlight_code}
+    app = _FeedbackKeepingExporter(coursedir=api.coursedir, parent=api)
+    c.GenerateFeedback.preprocessors = [FeedbackGrades if p is GetGrades else p for p in app.preprocessors]
+    # where our template finds nbgrader's ('feedback/index.html.j2') and its bootstrap.css
+    c.HTMLExporter.extra_template_paths = [*app.config.HTMLExporter.extra_template_paths,
+                                           str(nbgrader_templates)]
+    app.update_config(c)
+    app.force = True
+    return app
 
 
 @dataclass
@@ -225,6 +277,7 @@ def feedback(root: Path, folder: Path, name: str, exchange: Path | None = None,
 
     with _quiet_nbgrader():
         api = nbgrader_api(folder, configure=configure)
+        app = feedback_app(api)
         with open_gradebook(folder, cid) as gb:
             try:
                 students = sorted(s.student.id for s in gb.find_assignment(name).submissions)
@@ -232,7 +285,7 @@ def feedback(root: Path, folder: Path, name: str, exchange: Path | None = None,
                 raise CourseError(f"{name} is not in the gradebook {folder}: "
                                   f"course autograde --assignment {name} first") from None
             for student in students:
-                result = generate(api, name, student)
+                result = generate(api, name, student, app)
                 page = folder / "feedback" / student / name / f"{name}.html"
                 if not result["success"] or not page.is_file():
                     done.failed[student] = (result.get("error") or "no page written").strip().splitlines()[-1]

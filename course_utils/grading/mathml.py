@@ -16,6 +16,9 @@ same filter with :class:`MathMLRenderer`, which writes each formula as MathML
 
 from __future__ import annotations
 
+import functools
+import json
+
 from jinja2 import pass_context
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, MathInlineParser
 
@@ -64,7 +67,14 @@ def render(source: str, **renderer_options) -> str:
 @pass_context
 def markdown2html(context, source: str) -> str:
     """The ``markdown2html`` filter of nbconvert's HTMLExporter (with its default options),
-    formulas as MathML: ``HTMLExporter.filters = {"markdown2html": markdown2html}``."""
-    cell = context.get("cell", {})
-    path = context.get("resources", {}).get("metadata", {}).get("path", "")
-    return render(source, attachments=cell.get("attachments", {}), path=path)
+    formulas as MathML: ``HTMLExporter.filters = {"markdown2html": markdown2html}``.
+    Remembered per source and attachments: the instructor's cells read the same on every
+    student's page. (nbconvert's renderer reads the notebook's folder, ``path``, only to
+    embed images, which these options leave off.)"""
+    attachments = context.get("cell", {}).get("attachments", {})
+    return _rendered(source, json.dumps(attachments, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rendered(source: str, attachments: str) -> str:
+    return render(source, attachments=json.loads(attachments))
