@@ -190,3 +190,14 @@ def test_the_command(book, tmp_path, capsys):
     assert cli.main(["feedback", "--assignment", NAME, "--root", str(ROOT), "--course-dir", str(tmp_path / "x")]) == 2
     assert "no gradebook in" in capsys.readouterr().err
 
+
+
+def test_a_page_nbgrader_cannot_write_is_named_in_the_grade(tmp_path, monkeypatch):
+    """The grade stands without its feedback page, and its detail says why there is none."""
+    (tmp_path / "subs" / "ann").mkdir(parents=True)
+    (tmp_path / "subs" / "ann" / f"{NAME}.ipynb").write_text(solved(NAME))
+    monkeypatch.setattr(feedback, "generate", lambda *args: {"success": False, "error": "Traceback\nKeyError: 'x'"})
+    (grade,) = autograde(ROOT, tmp_path / "subs", NAME, tmp_path / "out")
+    assert (grade.status, grade.score) == ("graded", autograded_points())
+    assert grade.detail.endswith("no feedback page: nbgrader could not write it (KeyError: 'x')"), grade.detail
+    assert not (tmp_path / "out" / "feedback" / "ann.html").exists()

@@ -2,7 +2,11 @@
 nbgrader's own gradebook, and re-grading replaces one student's record, keeping the manual
 grades of answers that did not change. Real nbgrader, one small class of 01_backprop."""
 
+import contextlib
 import json
+import os
+import sqlite3
+import sys
 import threading
 from datetime import datetime
 
@@ -10,7 +14,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_utils import cells
-from course_utils.grading import gradebook
+from course_utils.grading import gradebook, roster
 from course_utils.grading.autograde import autograde
 from course_utils.grading.contracts import Status
 from tests.conftest import ROOT, release_of, solved, source_of
@@ -159,3 +163,27 @@ def test_a_mid_term_correction_adds_its_cells_to_a_gradebook_with_submissions(tm
         assert grades["test_tanh"].auto_score is None and grades[ANSWER].manual_score == 1.5
     with pytest.raises(gradebook.CourseError, match="test_tanh were removed from the source"):
         gradebook.prepare(first, NAME, book)                  # going back would drop cells
+
+
+@pytest.mark.parametrize("first", ["roster import", "autograde set-up", "an earlier version"])
+def test_the_course_gradebook_is_one_that_nbgrader_db_upgrade_accepts(tmp_path, monkeypatch, first):
+    """nbgrader stamps its alembic revision only into a database it finds empty; the course's
+    own tables come after, whichever command makes the gradebook first. `nbgrader db upgrade`
+    (a new nbgrader's migrations) then starts from that revision instead of failing."""
+    from nbgrader import dbutil
+    book, cid = tmp_path / "gradebook", gradebook.course_id(ROOT)
+    if first == "roster import":
+        (tmp_path / "r.csv").write_text("id,first_name,last_name,email,lms_user_id\nann,Ann,Ash,a@x,1\n")
+        roster.import_csv(book, cid, tmp_path / "r.csv")
+    else:
+        gradebook.prepare(ROOT, NAME, book)
+    if first == "an earlier version":     # it made the gradebook without nbgrader's stamp
+        with contextlib.closing(sqlite3.connect(book / "gradebook.db")) as con:
+            con.execute("DROP TABLE alembic_version")
+        gradebook.prepare(ROOT, NAME, book)
+    with contextlib.closing(sqlite3.connect(book / "gradebook.db")) as con:
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"alembic_version", "course_status"} <= tables
+        assert con.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+    monkeypatch.setenv("PATH", f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
+    dbutil.upgrade(f"sqlite:///{book / 'gradebook.db'}")        # raises if alembic cannot upgrade it

@@ -130,9 +130,13 @@ class Grader:
                 "an earlier release", f"release {earlier[0]} of {len(self.releases)}")]))
         started = time.perf_counter()
         with _quiet_nbgrader():
-            feedback.generate(self.api, name, student, self.feedback)
+            written = feedback.generate(self.api, name, student, self.feedback)
         html = self.work / "feedback" / student / name / f"{name}.html"
-        if html.is_file():
+        if not html.is_file():          # the grade stands; the instructor learns why there is no page
+            why = (written.get("error") or "").strip().splitlines() or ["no page written"]
+            grade.detail = "; ".join(filter(None, [grade.detail, f"no feedback page: nbgrader could not "
+                                                   f"write it ({why[-1][:200]})"]))
+        else:
             checks = {record["test"]: record["checks"] for record in grade.exercises}
             summary = feedback.Summary(name, str(grade.status), grade.detail,
                                        [(ex.title, scores.get(ex.grade_id, 0.0), ex.points, checks.get(ex.grade_id, []))

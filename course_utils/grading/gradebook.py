@@ -79,10 +79,34 @@ def locked(folder: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def create(folder: Path, course_id: str) -> None:
+    """Make ``folder/gradebook.db`` with nbgrader's Gradebook if it does not exist yet: nbgrader
+    stamps a new database with its alembic revision (which ``nbgrader db upgrade`` reads) only
+    when it finds no table in it, so it must come before the course's own tables. A gradebook
+    that an earlier version of this course made without the stamp gets it (same nbgrader)."""
+    import nbgrader.api
+
+    from .autograde import _alembic_head_in_process
+    db = folder / DATABASE
+    if not db.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        with _alembic_head_in_process(), nbgrader.api.Gradebook(f"sqlite:///{db}", course_id=course_id):
+            return
+    with contextlib.closing(sqlite3.connect(db, timeout=60)) as con:
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables:
+            with _alembic_head_in_process():
+                head = nbgrader.api.get_alembic_version()
+            con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+            con.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
+            con.commit()
+
+
 def open_gradebook(folder: Path, course_id: str):
     """nbgrader's Gradebook on ``folder/gradebook.db`` (WAL journal, waits for writers)."""
     from nbgrader.api import Gradebook
     db = folder / DATABASE
+    create(folder, course_id)
     with contextlib.closing(sqlite3.connect(db, timeout=60)) as con:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute(STATUS_TABLE)
@@ -106,6 +130,7 @@ def prepare(root: Path, name: str, folder: Path) -> str:
     fingerprint = hashlib.sha256(source_path(root, name).read_bytes()).hexdigest()
     with locked(folder):
         init(root, folder)
+        create(folder, cid)
         with contextlib.closing(sqlite3.connect(folder / DATABASE, timeout=60)) as con:
             con.execute(SOURCES_TABLE)
             latest = con.execute("SELECT sha256 FROM course_sources WHERE assignment = ? "
