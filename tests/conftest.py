@@ -5,6 +5,7 @@ ROOT``), never from each other."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,13 @@ def requirements(name: str = "requirements.txt") -> dict[str, str]:
 
 def legend_texts(ax) -> list[str]:
     return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def pytest_sessionstart(session):
+    """Empty test-artifacts/ once per run: in the only process, or in pytest-xdist's
+    controller before its workers start (a worker emptying it would race the other's writes)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(ROOT / "test-artifacts", ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

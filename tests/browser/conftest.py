@@ -9,7 +9,7 @@ on the two workers at once; each worker starts its own session-scoped server bel
 
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 
 import pytest
@@ -43,8 +43,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    """The folder of screenshots and logs, emptied once per run by tests/conftest.py before
+    any worker starts (two workers may write into it at once)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 
@@ -55,7 +56,8 @@ def lab(tmp_path_factory, artifacts):
     scratch = tmp_path_factory.mktemp("jupyterlab")
     root = scratch / "course"
     copy_course(ROOT, root, RELEASE_NOTEBOOKS)
-    server = LabServer(root, scratch, artifacts / "jupyter-server.log").start()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")     # each worker runs its own server
+    server = LabServer(root, scratch, artifacts / f"jupyter-server-{worker}.log").start()
     yield server
     server.stop()
 
