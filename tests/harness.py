@@ -13,7 +13,6 @@ cells before the first exercise) and on the solution cells, never on experiment 
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import inspect
@@ -25,6 +24,8 @@ from dataclasses import dataclass, field
 
 from course_utils import cells
 from course_utils.grading import blocks
+from course_utils.grading.guard import code_objects
+from course_utils.grading.sandboxed_execute import defined_names
 from tests.conftest import release_of, source_of
 
 # ----------------------------------------------------------------------- variants
@@ -145,7 +146,7 @@ class NotebookTests:
             replaced = set()
             if variant is not None:
                 namespace.update(variant.values)
-                replaced = set(variant.values) | _bound_names(variant.source)
+                replaced = set(variant.values) | defined_names(variant.source)
                 if variant.source:
                     exec(compile(variant.source, "<variant>", "exec"), namespace)
             run = cells_to_run([src for _, _, _, src in self.tests], namespace, replaced)
@@ -177,25 +178,9 @@ class NotebookTests:
         return found
 
 
-def _bound_names(source: str) -> set[str]:
-    """The top-level names ``source`` binds (functions, classes, assignments)."""
-    names = set()
-    for node in ast.parse(source or "").body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-    return names
-
-
 def _read_names(code: types.CodeType) -> set[str]:
     """Every global name ``code`` (or code nested in it) may read."""
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _read_names(const)
-    return names
+    return set().union(*(c.co_names for c in code_objects(code)))
 
 
 def _data_types() -> tuple:
@@ -260,7 +245,7 @@ def cells_to_run(sources: list[str], namespace: dict, replaced: set[str]) -> lis
     run, later_reads = [False] * len(sources), set()
     for i in reversed(range(len(sources))):
         reads = _read_names(compile(sources[i], "<test cell>", "exec"))
-        if _reaches(reads, namespace, replaced) or _bound_names(sources[i]) & later_reads:
+        if _reaches(reads, namespace, replaced) or defined_names(sources[i]) & later_reads:
             run[i] = True
             later_reads |= reads
     return run

@@ -221,12 +221,12 @@ class ShellHooks:
 # ------------------------------------------------------------------------ torch watch
 
 
-def _code_objects(code: types.CodeType):
+def code_objects(code: types.CodeType):
     """``code`` and every code object nested in it (functions, lambdas, comprehensions)."""
     yield code
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            yield from _code_objects(const)
+            yield from code_objects(const)
 
 
 def _library_roots() -> tuple[str, ...]:
@@ -259,7 +259,7 @@ class TorchWatch:
         self._set_profile = set_profile    # the runner's, which the audit hook lets through
 
     def trust(self, code: types.CodeType) -> None:
-        self.trusted.update(_code_objects(code))
+        self.trusted.update(code_objects(code))
 
     def start(self, test_code: types.CodeType) -> None:
         """Get ready for one test cell: trust its code, forget earlier calls."""

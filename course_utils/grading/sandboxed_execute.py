@@ -31,7 +31,7 @@ from .sandbox import Limits, run_sandboxed
 from .warm import warm_sandbox
 
 
-def _defined_names(source: str) -> set[str]:
+def defined_names(source: str) -> set[str]:
     """Top-level names a cell binds (functions, classes, assignments, imports)."""
     try:
         tree = ast.parse(source)
@@ -72,7 +72,7 @@ def grading_plan(source_nb) -> dict:
     """
     answers = set()
     for source in cells.solution_sources(source_nb):
-        answers |= _defined_names(source)
+        answers |= defined_names(source)
     torch_allowed = {ex.grade_id: any(_uses_torch(source_nb.cells[i].source) for i in ex.solution_indices)
                      for ex in cells.exercises(source_nb)}
     return {"setup": cells.setup_sources(source_nb), "answer_names": sorted(answers),
