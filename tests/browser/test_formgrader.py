@@ -73,6 +73,10 @@ def course_lab(course_dir, artifacts):
     server.stop()
 
 
+_GRADES_LOADED = ("() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+                  " && formgrader.comments && formgrader.comments.loaded")
+
+
 def final_grades(book, out) -> dict[str, dict]:
     assert cli.main(["grades", "--out", str(out), "--course-dir", str(book), "--root", str(ROOT)]) == 0
     with open(out, newline="") as f:
@@ -114,6 +118,9 @@ def test_a_written_answer_graded_blind_in_formgrader_reaches_the_final_grades(co
         assert ALICE_ANSWER in text                    # the submission graded is Alice's
         assert not [n for n in NAMES if n in text], "a student's name shows on the grading page"
         assert frame.locator(".name-shown").first.is_hidden()
+        # A score is saved by a handler the page binds once it has fetched the submission's
+        # grades and comments: typing before that is lost (seen in a run on an idle machine).
+        frame.wait_for_function(_GRADES_LOADED, timeout=60_000)
 
         with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url
                                   and r.request.method == "PUT") as saved_grade:
