@@ -163,3 +163,32 @@ def unexplained_errors(nb) -> list[str]:
                     continue
             problems.append(f"cell {i} shows {ename}: {evalue[:300]}")
     return problems
+
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def stopped_cells(nb) -> list[int]:
+    """The experiment cells (no nbgrader metadata) of an executed notebook that stopped with
+    ``Unfinished`` from ``needs(...)``."""
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not cells.meta(c)
+            and any(o.get("ename") == "Unfinished" for o in c.get("outputs", []))]
+
+
+def stopped_cell_problems(nb) -> list[str]:
+    """What a student would see wrong in the cells that stopped for an unfinished exercise:
+    each must show one red line naming the exercise to finish and nothing drawn. JupyterLab
+    shows an error and a stderr stream alike (red text), so together there must be one, in
+    one line (tests/browser/test_release_notebooks.py checks the screen for one notebook)."""
+    problems = []
+    for i in stopped_cells(nb):
+        outputs = nb.cells[i].get("outputs", [])
+        red = [o for o in outputs if o.get("output_type") == "error"
+               or (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        shown = "\n".join("\n".join(o.get("traceback", [])) if o.get("output_type") == "error"
+                           else o.get("text", "") for o in red)
+        if len(red) != 1 or "\n" in shown.strip() or "finish Exercise" not in shown:
+            problems.append(f"cell {i} shows {shown[:300]!r}, not one line naming the exercise to finish")
+        if any("image/png" in o.get("data", {}) or WIDGET in o.get("data", {}) for o in outputs):
+            problems.append(f"cell {i} stopped for an unfinished exercise but shows a figure")
+    return problems

@@ -4,7 +4,9 @@
 - the source notebook carries no outputs (its full-length run, top to bottom without an
   error: tests/browser/test_solution_notebooks.py);
 - the untouched release raises NotImplementedError at the first exercise, and every later
-  error names an exercise to finish (no cascade of NameErrors from experiment cells);
+  error names an exercise to finish (no cascade of NameErrors from experiment cells); a
+  cell stopped for an unfinished exercise shows one red line and no figure (as JupyterLab
+  shows it: tests/browser/test_release_notebooks.py, for one notebook);
 - autograding (in-process, one worker) gives the solved release full marks and the untouched
   release zero;
 - ``course check`` passes the solution (its multiple-choice answers only "recorded") and
@@ -26,7 +28,7 @@ import pytest
 from course_utils import cells, selfcheck
 from course_utils.grading.autograde import autograde
 from tests.conftest import ASSIGNMENTS, ROOT, course, release_of, solved, source_of, variants_module
-from tests.notebook_deps import unexplained_errors
+from tests.notebook_deps import stopped_cell_problems, stopped_cells, unexplained_errors
 
 pytestmark = pytest.mark.nbgrader
 
@@ -38,17 +40,25 @@ def test_there_are_assignments_and_each_has_variants():
         assert module.is_file(), f"{name}: no wrong/correct variants in {module}"
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_release_is_exactly_what_nbgrader_generates(tmp_path, name):
-    proc = course("release", name, "--into", tmp_path)
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """``course release --into DIR`` of every assignment, once (per test worker)."""
+    into = tmp_path_factory.mktemp("released")
+    proc = course("release", "--into", into)
     assert proc.returncode == 0, proc.stderr
-    generated = sorted(p.relative_to(tmp_path / name) for p in (tmp_path / name).rglob("*")
+    return into
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_release_is_exactly_what_nbgrader_generates(released, name):
+    assert (released / name).is_dir(), f"`course release` generated no {name}"
+    generated = sorted(p.relative_to(released / name) for p in (released / name).rglob("*")
                        if p.is_file())
     committed = sorted(p.relative_to(release_of(name).parent)
                        for p in release_of(name).parent.rglob("*") if p.is_file())
     assert generated == committed, "notebooks/ holds other files than the release: run `course release`"
     for rel in generated:
-        assert (tmp_path / name / rel).read_bytes() == (release_of(name).parent / rel).read_bytes(), \
+        assert (released / name / rel).read_bytes() == (release_of(name).parent / rel).read_bytes(), \
             f"notebooks/{name}/{rel} is stale: run `course release {name}` and commit"
 
 
@@ -101,12 +111,9 @@ def test_blank_release_run_all_stops_first_at_the_first_exercise_and_every_error
     errored = [i for i, _ in errors(nb)]
     assert errored[0] == first, f"the first error is in cell {errored[0]}, not the first exercise ({first})"
     assert [o["ename"] for o in nb.cells[first].outputs if o["output_type"] == "error"] == ["NotImplementedError"]
-    problems = unexplained_errors(nb)
+    assert stopped_cells(nb), "no experiment cell stopped with needs(...): is the analysis of needs right?"
+    problems = unexplained_errors(nb) + stopped_cell_problems(nb)
     assert not problems, f"{name}:\n" + "\n".join(problems)
-    unfinished = [i for i in errored if not cells.meta(nb.cells[i])]
-    assert unfinished, "no experiment cell stopped with needs(...): is the analysis of needs right?"
-    drawn = [i for i in unfinished if any("image/png" in o.get("data", {}) for o in nb.cells[i].outputs)]
-    assert not drawn, f"cells {drawn} stopped for an unfinished exercise but drew a figure"
 
 
 @per_assignment()

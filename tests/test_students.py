@@ -23,7 +23,7 @@ import pytest
 
 from course_utils import cells
 from tests.conftest import ASSIGNMENTS, ROOT, source_of
-from tests.notebook_deps import exercise_numbers, experiment_needs, needs_line
+from tests.notebook_deps import exercise_numbers, experiment_needs, needs_line, stopped_cell_problems, stopped_cells
 
 HINT_RE = re.compile(r"<summary><b>Hint (\d+)</b>")
 MIN_SOLUTION_LINE = 15          # characters (without spaces) of a solution line a hint must not contain
@@ -190,6 +190,29 @@ def test_the_needs_analysis_follows_names_through_earlier_experiment_cells():
     # the plot uses only `results`, computed by the cell before it with four exercises
     assert by_index[plot].needs == {"l2_penalty": "1.1", "dropout_forward": "2.1",
                                     "dropout_backward": "2.1", "EarlyStopping": "4.1"}
+
+
+def test_the_check_of_stopped_cells_names_what_a_student_would_see_wrong():
+    """tests/test_pipeline.py's check of the cells an unfinished exercise stops, shown to fail."""
+    from nbformat import v4
+
+    from course_utils.runtime import Unfinished
+
+    line = Unfinished("this cell uses your code: finish Exercise 2.1 `dropout_forward` first").\
+        _render_traceback_()
+    stop = v4.new_output("error", ename="Unfinished", evalue="finish Exercise 2.1", traceback=line)
+    good = v4.new_code_cell("needs(dropout_forward='2.1')", outputs=[stop])
+    two_lines = v4.new_code_cell("", outputs=[{**stop, "traceback": line + ["  File ..."]}])
+    also_stderr = v4.new_code_cell("", outputs=[v4.new_output("stream", name="stderr", text="warn\n"), stop])
+    drawn = v4.new_code_cell("", outputs=[v4.new_output("display_data", data={"image/png": "iVBO"}), stop])
+    widget = v4.new_code_cell("", outputs=[v4.new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}}), stop])
+    nb = v4.new_notebook(cells=[good, two_lines, also_stderr, drawn, widget])
+    assert stopped_cells(nb) == [0, 1, 2, 3, 4]
+    problems = stopped_cell_problems(nb)
+    assert [p.split(" ")[1] for p in problems] == ["1", "2", "3", "4"], problems
+    assert "not one line" in problems[0] and "not one line" in problems[1]
+    assert "shows a figure" in problems[2] and "shows a figure" in problems[3]
 
 
 # --------------------------------------------------------------------------- first and last cells
