@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.jupyterlab import REDRAW_S, LabServer, NotebookPage
+from tests.browser.jupyterlab import REDRAW_S, LabWindow, NotebookPage
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STDERR = "application/vnd.jupyter.stderr"
@@ -44,10 +44,11 @@ class RanNotebook:
         return [o for o in self.outputs(index) if o["kind"] == "widget"]
 
 
-def run_in_lab(browser, lab: LabServer, path: str, artifacts: Path) -> RanNotebook:
-    """Open ``path`` in JupyterLab, restart the kernel and run all cells, save; keep the page
-    open. Screenshots of the notebook and of every cell with a figure go to ``artifacts``."""
-    page = NotebookPage(browser, lab, path, artifacts).open()
+def run_in_lab(window: LabWindow, path: str, artifacts: Path) -> RanNotebook:
+    """Open ``path`` in JupyterLab, restart the kernel and run all cells, save; keep the
+    notebook open. Screenshots of the notebook and of every cell with a figure go to
+    ``artifacts``."""
+    page = NotebookPage(window, path, artifacts).open()
     start = time.monotonic()
     page.restart_and_run_all()
     seconds = time.monotonic() - start

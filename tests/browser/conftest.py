@@ -1,10 +1,11 @@
-"""Fixtures of the real-browser tests: one JupyterLab server and one Chromium per run.
+"""Fixtures of the real-browser tests: one JupyterLab server, one Chromium and one tab with
+JupyterLab loaded (the notebooks open in it one after another) per test worker.
 
 Every test module here is marked ``browser`` and put in one of two xdist groups:
 ``browser-solutions`` (the full-length runs of the solution notebooks) and ``browser`` (the
 rest), so that under ``make test`` (``pytest -n 2 --dist loadgroup``) the two halves can run
-on the two workers at once; each worker starts its own session-scoped server below. Screenshots and the server log go to
-``test-artifacts/browser/`` (gitignored).
+on the two workers at once; each worker starts its own session-scoped server below.
+Screenshots and the server log go to ``test-artifacts/browser/`` (gitignored).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course
+from tests.browser.jupyterlab import CHROMIUM, CHROMIUM_ARGS, LabServer, LabWindow, copy_course
 from tests.conftest import ASSIGNMENTS, ROOT, release_of
 
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -75,3 +76,11 @@ def browser():
                                               headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def window(lab, browser):
+    """JupyterLab loaded once in a browser tab; the tests open their notebooks in it."""
+    lab_window = LabWindow(browser, lab)
+    yield lab_window
+    lab_window.close()

@@ -3,9 +3,10 @@
 :class:`LabServer` starts ``jupyter lab`` from this venv on a free loopback port with a
 random token, in a scratch folder that holds *copies* of the course notebooks, with its
 own config, runtime, data, settings and workspace folders (so nothing in the repository
-or in ``~/.jupyter`` is read or written). :class:`NotebookPage` opens one notebook in the
-browser and does what a student does: restart the kernel and run all cells, save, move
-a slider. Waits are conditions (kernel idle, no cell queued, a new figure), never sleeps.
+or in ``~/.jupyter`` is read or written). :class:`LabWindow` is a browser tab with JupyterLab
+loaded; :class:`NotebookPage` opens one notebook in it and does what a student does: restart
+the kernel and run all cells, save, move a slider. Waits are conditions (kernel idle, no cell
+queued, a new figure), never sleeps.
 
 The browser is Debian's ``chromium`` (``apt-get install chromium``), driven through the
 Python ``playwright`` package with ``executable_path``; ``playwright install`` is never
@@ -212,6 +213,25 @@ _KERNEL_IDLE = """() => {
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle' && k.connectionStatus === 'connected';
 }"""
+# File > Open: the notebook's panel id, once its file is loaded and its kernel session set up
+_OPEN = """async (path) => {
+  const app = window.jupyterapp;
+  const widget = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+  await widget.context.ready;
+  await widget.sessionContext.ready;
+  app.shell.activateById(widget.id);
+  return widget.id;
+}"""
+# Close every tab of the main area without a dialog; the ids of their kernel sessions
+_CLOSE_ALL = """() => {
+  const sessions = [];
+  for (const widget of Array.from(window.jupyterapp.shell.widgets('main'))) {
+    const session = widget.sessionContext && widget.sessionContext.session;
+    if (session) sessions.push(session.id);
+    widget.dispose();
+  }
+  return sessions;
+}"""
 _RECORD_MESSAGES = """() => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   const log = window.__kernelMessages = [];
@@ -240,22 +260,51 @@ _ANY_QUEUED = "(panel) => Array.from(panel.querySelectorAll('.jp-CodeCell .jp-In
               ".some(p => p.textContent.includes('*'))"
 
 
-class NotebookPage:
-    """One notebook open in JupyterLab, in its own browser context."""
+class LabWindow:
+    """One browser tab with JupyterLab loaded, in which the tests open their notebooks one
+    after another (:class:`NotebookPage`). Loading JupyterLab costs Chromium about 7 s of CPU,
+    so each test worker loads it once: a notebook is opened as File > Open does, and closed
+    (its tab disposed, its kernel shut down) before the next one opens."""
 
-    def __init__(self, browser, lab: LabServer, path: str, artifacts: Path):
-        self.lab, self.path, self.artifacts = lab, path, artifacts
-        self.artifacts.mkdir(parents=True, exist_ok=True)
+    def __init__(self, browser, lab: LabServer):
+        self.lab = lab
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.page = self.context.new_page()
+        self.page.goto(f"{lab.url}/lab?reset&token={lab.token}")
+        self.page.wait_for_function("() => !!window.jupyterapp", timeout=KERNEL_IDLE_S * 1000)
+        self.page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+
+    def close_tabs(self):
+        """Close every tab of the main area without a dialog, and shut down their kernels."""
+        for session in self.page.evaluate(_CLOSE_ALL):
+            try:
+                self.lab.api("DELETE", f"/api/sessions/{session}")
+            except urllib.error.HTTPError as err:
+                if err.code != 404:       # 404: shut down already
+                    raise
+
+    def close(self):
+        self.context.close()
+
+
+class NotebookPage:
+    """One notebook open in JupyterLab (in the worker's :class:`LabWindow`), alone: opening
+    it closes whatever notebook an earlier test left open."""
+
+    def __init__(self, window: LabWindow, path: str, artifacts: Path):
+        self.window, self.lab, self.path, self.artifacts = window, window.lab, path, artifacts
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        self.page = window.page
         self.console_errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
+        self._listeners = [("console", lambda m: m.type == "error" and self.console_errors.append(m.text)),
+                           ("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))]
+        for event, listener in self._listeners:
+            self.page.on(event, listener)
 
     def open(self):
-        self.page.goto(self.lab.lab_url(self.path))
+        self.window.close_tabs()            # what a test that failed left open
+        panel_id = self.page.evaluate(_OPEN, self.path)
         self.wait_kernel_idle()
-        panel_id = self.page.evaluate("() => window.jupyterapp.shell.currentWidget.id")
         self.panel = self.page.locator(f"[id='{panel_id}']")
         self.panel.locator(".jp-Notebook .jp-Cell").first.wait_for()
         return self
@@ -332,10 +381,14 @@ class NotebookPage:
         self.lab.api("DELETE", f"/api/sessions/{session}")
 
     def close(self):
+        """Close the notebook's tab without asking to save (File > Close and Shut Down
+        without the dialog)."""
+        self.window.close_tabs()
+        for event, listener in self._listeners:
+            self.page.remove_listener(event, listener)
         if self.console_errors:   # for whoever reads the artifacts after a failure
             (self.artifacts / "browser-console-errors.txt").write_text(
                 "\n".join(self.console_errors) + "\n")
-        self.context.close()
 
 
 _OUTPUT_REPORT = """(panel) => {

@@ -48,14 +48,14 @@ CELLS = [
 
 
 @pytest.fixture(scope="module")
-def broken(lab, browser):
+def broken(lab, window):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     path = lab.root / "selftest" / "broken.ipynb"
     path.parent.mkdir(exist_ok=True)
     nbformat.write(nb, path)
-    ran = checks.run_in_lab(browser, lab, "selftest/broken.ipynb", ARTIFACTS / "selftest")
+    ran = checks.run_in_lab(window, "selftest/broken.ipynb", ARTIFACTS / "selftest")
     yield ran
     ran.page.shutdown_kernel()
     ran.page.close()

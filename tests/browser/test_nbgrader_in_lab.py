@@ -18,11 +18,11 @@ SOLUTION_NOTEBOOK = "solutions/01_backprop/01_backprop.ipynb"
 
 
 @pytest.fixture
-def notebook_page(lab, browser):
+def notebook_page(window):
     pages = []
 
     def open_page(path, artifacts_name):
-        pages.append(NotebookPage(browser, lab, path, ARTIFACTS / artifacts_name).open())
+        pages.append(NotebookPage(window, path, ARTIFACTS / artifacts_name).open())
         return pages[-1]
 
     yield open_page

@@ -29,10 +29,10 @@ STDERR = checks.STDERR
 ON_SCREEN = next(p for p in RELEASE_NOTEBOOKS if "/04_" in p)
 
 
-def test_every_cell_of_an_unfinished_notebook_run_in_turn_shows_only_errors_naming_an_exercise(lab, browser):
+def test_every_cell_of_an_unfinished_notebook_run_in_turn_shows_only_errors_naming_an_exercise(lab, window):
     path = ON_SCREEN
     name = path.split("/")[1]
-    page = NotebookPage(browser, lab, path, ARTIFACTS / f"release-{name}").open()
+    page = NotebookPage(window, path, ARTIFACTS / f"release-{name}").open()
     try:
         page.run_each_cell(quick=True)
         page.save()
@@ -59,10 +59,10 @@ def test_every_cell_of_an_unfinished_notebook_run_in_turn_shows_only_errors_nami
 HINTS_OF = "test_softmax_ce"        # an exercise of RELEASE_NOTEBOOK with three hints
 
 
-def test_the_hints_of_an_exercise_open_one_at_a_time(lab, browser):
+def test_the_hints_of_an_exercise_open_one_at_a_time(lab, window):
     nb = cells.read_notebook(lab.root / RELEASE_NOTEBOOK)
     index = next(i for i, c in enumerate(nb.cells) if cells.meta(c).get("grade_id") == HINTS_OF) + 1
-    page = NotebookPage(browser, lab, RELEASE_NOTEBOOK, ARTIFACTS / "hints").open()
+    page = NotebookPage(window, RELEASE_NOTEBOOK, ARTIFACTS / "hints").open()
     try:
         cell = page.cell(index)
         cell.scroll_into_view_if_needed()

@@ -32,9 +32,9 @@ def by_stem(notebooks):
 
 
 @pytest.fixture(scope="module")
-def ran(request, lab, browser):
+def ran(request, window):
     notebook = request.param
-    result = checks.run_in_lab(browser, lab, notebook.relative_to(ROOT).as_posix(),
+    result = checks.run_in_lab(window, notebook.relative_to(ROOT).as_posix(),
                                ARTIFACTS / notebook.stem)
     yield result
     result.page.shutdown_kernel()
