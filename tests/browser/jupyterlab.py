@@ -200,6 +200,11 @@ def open_formgrader(page, lab: LabServer):
     """Open JupyterLab in ``page`` and click Nbgrader > Formgrader, as an instructor does;
     return the formgrader's frame (a playwright Frame: it follows the links clicked in it)."""
     page.goto(f"{lab.url}/lab?reset&token={lab.token}")
+    return formgrader_from_menu(page)
+
+
+def formgrader_from_menu(page):
+    """Click Nbgrader > Formgrader in the JupyterLab of ``page``; return the formgrader's frame."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
     page.locator(".lm-Menu-itemLabel", has_text="Formgrader").first.click()
     return page.wait_for_selector("iframe[src*='formgrader']").content_frame()

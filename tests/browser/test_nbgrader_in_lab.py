@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, RELEASE_NOTEBOOK
-from tests.browser.jupyterlab import VALIDATE_S, NotebookPage, open_formgrader
+from tests.browser.jupyterlab import VALIDATE_S, NotebookPage, formgrader_from_menu
 from tests.conftest import ASSIGNMENTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -81,12 +81,10 @@ def test_formgrader_lists_every_assignment_for_the_instructor(lab, browser):
         context.close()
 
 
-def test_formgrader_opens_from_the_nbgrader_menu(lab, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def test_formgrader_opens_from_the_nbgrader_menu(window):
     try:
-        page = context.new_page()
-        frame = open_formgrader(page, lab)
+        frame = formgrader_from_menu(window.page)
         assert [n.strip() for n in assignment_names(frame)] == ASSIGNMENTS
-        page.screenshot(path=ARTIFACTS / "formgrader-in-lab.png")
+        window.page.screenshot(path=ARTIFACTS / "formgrader-in-lab.png")
     finally:
-        context.close()
+        window.close_tabs()
