@@ -222,6 +222,7 @@ def test_every_student_gets_the_expected_status_score_and_detail(graded):
     for student, (_, _, _, named) in expected.items():
         assert named in rows[student]["detail"], (student, rows[student]["detail"])
         assert float(rows[student]["max_score"]) == FULL
+    assert FULL == sum(ex.points for ex in exercises(read_notebook(source_of(NAME))))
 
 
 def test_columns_and_exit_code(graded):
