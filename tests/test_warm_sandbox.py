@@ -64,6 +64,11 @@ def test_a_forked_child_runs_torch_and_is_graded(box):
     assert not result.problem and cells(result)[1]["passed"], cells(result)
 
 
+def test_a_child_starts_with_what_torch_imports_on_first_use_imported(box):
+    result = grade(box, "import sys\nanswer = 'torch._dynamo' in sys.modules", "assert answer is True, answer")
+    assert cells(result)[1]["passed"], cells(result)
+
+
 def test_patches_of_numpy_builtins_and_checks_do_not_reach_the_next_child(box):
     patch = ("import builtins, numpy, course_utils.checks\n"
              "numpy.allclose = lambda *a, **k: True\n"

@@ -132,6 +132,15 @@ class Runner:
             self.torch.trust(code)
         self.install_audit_hook = guard.install_audit_hook
 
+    def preload(self):
+        """The warm start's zygote only: import now what the libraries import on first use,
+        which every forked child would otherwise import again. torch imports
+        ``torch._dynamo`` (seconds) the first time an optimizer is built or stepped. Called
+        after :meth:`prepare`, so the state guard's snapshot, and with it what the guard
+        watches, is the cold path's."""
+        if "torch" in sys.modules:
+            import torch._dynamo  # noqa: F401 -- imported for the children
+
     def arm(self):
         """The set-up of one submission, just before its code runs: the process state it
         starts from (its working directory and environment) and the audit hook, with its
