@@ -4,8 +4,8 @@ sandbox.WarmSandbox starts it once per grader inside one bubblewrap sandbox whos
 writable folder is the grader's sandboxes folder. Messages on standard input are framed as
 ``<length>\\n<bytes>``:
 
-1. once, the set-up ``{"setup": [source, ...], "cell_timeout", "max_output", "sandboxed",
-   "keep": [path, ...]}``: the zygote runs :meth:`Runner.prepare` (the imports, the setup
+1. once, the set-up ``{"setup": [source, ...], "preload": [module, ...], "cell_timeout",
+   "max_output", "sandboxed", "keep": [path, ...]}``: the zygote runs :meth:`Runner.prepare` (the imports, the setup
    cells, the state guard's snapshot), then :meth:`Runner.preload`, and emits
    ``{"event": "ready", "setup_s"}``;
 2. per submission, a job (runner.py's, without ``setup``, plus ``workdir``), then a token.
