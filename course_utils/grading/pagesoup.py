@@ -68,7 +68,7 @@ class _CellSoup(BeautifulSoup):
         super().handle_endtag(name, nsprefix)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)      # a page has tens of cells; a cell's output is at most ~20 kB
 def cell(html: str) -> tuple[str, int] | None:
     """The pass on one cell's ``html`` (from its first tag to its last), or None if the cell
     does not stand on its own. A comment after it must come out as the last node at the
@@ -83,7 +83,7 @@ def cell(html: str) -> tuple[str, int] | None:
     return str(soup), missing
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=8)         # one frame per assignment (its styles: ~100 kB)
 def frame(html: str) -> tuple[str, str, int] | None:
     """The pass on the page without its cells (``_HOLE`` where they were): the page's start
     and end around the cells, images without alt; None if a cell would not be parsed alone
