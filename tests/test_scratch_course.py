@@ -94,3 +94,35 @@ def test_the_remembered_highlighting_is_nbconvert_s(book):  # noqa: F811
         assert plain.config.HTMLExporter.filters == {"markdown2html": feedback.markdown2html}
         assert feedback.generate(api, NAME, "ben", plain)["success"]
     assert page.read_bytes() == remembered
+
+
+def test_the_page_done_cell_by_cell_is_nbconvert_s(book):  # noqa: F811
+    """The page with nbconvert's own HTMLExporter (its pass over the whole page) is the page
+    with pagesoup.FeedbackExporter's (cell by cell, remembered)."""
+    from nbconvert.exporters import HTMLExporter
+    from traitlets.config import Config
+
+    from course_utils.course import nbgrader_api
+    from course_utils.grading import pagesoup
+    from course_utils.grading.pagesoup import FeedbackExporter
+
+    def configure(config):
+        config.CourseDirectory.course_id = gradebook.course_id(ROOT)
+
+    page = book / "feedback" / "ann" / NAME / f"{NAME}.html"
+    with autograde._quiet_nbgrader():
+        api = nbgrader_api(book, configure=configure)
+        app = feedback.feedback_app(api)
+        assert app.exporter_class is FeedbackExporter
+        asked = pagesoup.cell.cache_info()
+        assert feedback.generate(api, NAME, "ann", app)["success"]
+        now = pagesoup.cell.cache_info()
+        assert now.hits + now.misses > asked.hits + asked.misses     # the page was done cell by cell
+        cellwise = page.read_bytes()
+        plain = feedback.feedback_app(api)
+        c = Config()
+        c.GenerateFeedback.exporter_class = HTMLExporter
+        plain.update_config(c)
+        assert feedback.generate(api, NAME, "ann", plain)["success"]
+        assert plain.exporter.__class__ is HTMLExporter
+    assert page.read_bytes() == cellwise

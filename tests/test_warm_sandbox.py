@@ -16,7 +16,7 @@ from course_utils.grading.autograde import PHASES, phases
 from course_utils.grading.sandbox import Limits, run_sandboxed, sandbox_problem
 from course_utils.grading.warm import WarmSandbox, close_all, warm_sandbox
 from course_utils.grading.zygote import frame, read_message
-from tests.conftest import ROOT
+from tests.conftest import ROOT, source_of
 
 SETUP = ["import numpy as np", "import torch", "from course_utils.checks import check_close"]
 
@@ -31,7 +31,8 @@ def job(student_code, test_code="assert True"):
 @pytest.fixture(scope="module")
 def box(tmp_path_factory):
     home = tmp_path_factory.mktemp("warm")
-    sandbox = WarmSandbox(home / "boxes", SETUP, Limits(), protected=[str(ROOT), str(home)])
+    sandbox = WarmSandbox(home / "boxes", SETUP, Limits(), protected=[str(ROOT), str(home)],
+                          preload=["torch._dynamo"])
     sandbox.runs = 0
     yield sandbox
     sandbox.close()
@@ -62,6 +63,18 @@ def test_a_message_is_read_to_its_last_byte_and_no_further(tmp_path):
 def test_a_forked_child_runs_torch_and_is_graded(box):
     result = grade(box, "answer = float(torch.ones(3).sum())", "check_close('answer', answer, 3.0)")
     assert not result.problem and cells(result)[1]["passed"], cells(result)
+
+
+def test_a_child_starts_with_the_modules_its_zygote_preloaded(box):
+    result = grade(box, "import sys\nanswer = 'torch._dynamo' in sys.modules", "assert answer is True, answer")
+    assert cells(result)[1]["passed"], cells(result)
+
+
+def test_torch_s_lazy_import_is_preloaded_only_where_the_graded_cells_use_its_optimizers():
+    from course_utils.cells import read_notebook
+    from course_utils.grading.sandboxed_execute import grading_plan
+    assert grading_plan(read_notebook(source_of("03_optimizers")))["preload"] == ["torch._dynamo"]
+    assert grading_plan(read_notebook(source_of("01_backprop")))["preload"] == []
 
 
 def test_patches_of_numpy_builtins_and_checks_do_not_reach_the_next_child(box):

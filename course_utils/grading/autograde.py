@@ -43,6 +43,7 @@ from .blocks import outcome
 from .contracts import Grade, RunReport, Status
 from .integrity import repair
 from .sandboxed_execute import use_sandbox
+from .schema_once import schema_checked_once
 from .submissions import collect
 
 MAX_DETAIL = 600
@@ -111,7 +112,7 @@ class Grader:
         dest.mkdir(parents=True)
         (dest / f"{name}.ipynb").write_text(json.dumps(repaired, indent=1))
         started = time.perf_counter()
-        with _quiet_nbgrader():
+        with _quiet_nbgrader(), schema_checked_once():
             result = self.api.autograde(name, student)
         nbgrader_s = time.perf_counter() - started
         report_path = self.reports / f"{student}.json"

@@ -40,6 +40,7 @@ from ..cells import exercises, read_notebook
 from ..course import CourseError, source_path
 from .final import not_graded_yet
 from .mathml import markdown2html
+from .pagesoup import FeedbackExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "course_feedback"
@@ -125,6 +126,7 @@ def feedback_app(api):
 
     nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
     c = Config()
+    c.GenerateFeedback.exporter_class = FeedbackExporter      # nbconvert's page, its last pass cell by cell
     c.HTMLExporter.template_name = TEMPLATE
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES), str(nbgrader_templates)]
     c.HTMLExporter.filters = {"markdown2html": markdown2html,       # formulas as MathML

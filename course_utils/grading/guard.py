@@ -31,12 +31,16 @@ import os
 import sys
 import types
 import warnings
+from operator import is_not
 from pathlib import Path
 
 # Modules whose functions the tests use, directly or through course_utils.checks.
 GUARDED_PACKAGES = ("builtins", "numpy", "torch", "course_utils", "math", "json", "copy",
                     "functools", "itertools", "operator", "contextlib", "traceback", "inspect",
                     "re", "time")
+
+
+MAX_REMEMBERED_FILES = 10_000     # file names TorchWatch remembers (code can make any number)
 
 
 def _guarded(name: str) -> bool:
@@ -56,6 +60,12 @@ def _guarded_class(value) -> bool:
 def _watched(value) -> bool:
     """Values whose replacement would change a test: functions, classes, modules."""
     return callable(value) or isinstance(value, types.ModuleType)
+
+
+def _any_other(recorded: dict, current) -> bool:
+    """Whether any value in ``current`` (a module's or class's ``__dict__``) is not the
+    object ``recorded`` under its name (or is missing): identity only, no ``__eq__``."""
+    return any(map(is_not, map(current.get, recorded), recorded.values()))
 
 
 class StateGuard:
@@ -132,19 +142,25 @@ class StateGuard:
         return True
 
     def changes(self) -> list[str]:
-        """What differs from the recorded state, one line each (nothing is changed)."""
+        """What differs from the recorded state, one line each (nothing is changed).
+        Tens of thousands of attributes are compared after every cell: a module or class
+        whose attributes are all the recorded objects (most of them) is passed over in one
+        C-level pass, :meth:`_replaced` looks at the others one attribute at a time."""
         found = []
         for name, (module, attrs) in self.modules.items():
             if sys.modules.get(name) is not module:
                 found.append(f"sys.modules[{name!r}] was replaced")
             current = vars(module)
-            found += [f"{name}.{k} was replaced" for k in list(attrs) if self._replaced(attrs, current, k)]
+            if _any_other(attrs, current):
+                found += [f"{name}.{k} was replaced" for k in list(attrs) if self._replaced(attrs, current, k)]
         for cls, (qualname, attrs) in self.classes.items():
             current = vars(cls)
-            found += [f"{qualname}.{k} was replaced" for k in list(attrs) if self._replaced(attrs, current, k)]
+            if _any_other(attrs, current):
+                found += [f"{qualname}.{k} was replaced" for k in list(attrs) if self._replaced(attrs, current, k)]
             # a new class attribute shadows an inherited one (Tensor.numpy lives in TensorBase)
-            found += [f"{qualname}.{k} was replaced" for k, v in current.items()
-                      if k not in attrs and _watched(v) and not k.startswith("__")]
+            if any(_watched(current[k]) and not k.startswith("__") for k in current.keys() - attrs.keys()):
+                found += [f"{qualname}.{k} was replaced" for k, v in current.items()
+                          if k not in attrs and _watched(v) and not k.startswith("__")]
         return found
 
     def restore_builtins(self) -> list[str]:
@@ -256,6 +272,7 @@ class TorchWatch:
         self.libraries = _library_roots()
         self.trusted: set[types.CodeType] = set()
         self.calls: list[str] = []
+        self._library_files: dict[str, bool] = {}     # file name -> _is_library's answer
         self._set_profile = set_profile    # the runner's, which the audit hook lets through
 
     def trust(self, code: types.CodeType) -> None:
@@ -308,10 +325,18 @@ class TorchWatch:
     def _is_library(self, filename: str) -> bool:
         """Library code: files under the library folders, and code generated with a
         pseudo file name (``<frozen importlib>``, a dataclass's ``<string>``) -- except the
-        notebook's own cells (``<ipython-input-...>``)."""
-        if filename.startswith("<"):
-            return not filename.startswith("<ipython-input-")
-        return os.path.realpath(filename).startswith(self.libraries)
+        notebook's own cells (``<ipython-input-...>``). Remembered per file name: the walk
+        asks about the same few files for every torch call, and resolving a path takes a
+        system call per folder in it (most of a watched test's time, unremembered)."""
+        known = self._library_files.get(filename)
+        if known is None:
+            if filename.startswith("<"):
+                known = not filename.startswith("<ipython-input-")
+            else:
+                known = os.path.realpath(filename).startswith(self.libraries)
+            if len(self._library_files) < MAX_REMEMBERED_FILES:
+                self._library_files[filename] = known
+        return known
 
     def _initiator(self, frame) -> str | None:
         """The student's frame on whose behalf a torch call is made, or None."""

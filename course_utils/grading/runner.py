@@ -7,6 +7,7 @@ one JSON line per *event* from the file descriptor named by ``COURSE_RESULTS_FD`
      "cells": [{"index": i, "kind": "student" | "test", "source": str,
                 "grade_id": str, "torch_allowed": bool}, ...],
      "answer_names": [name, ...],      # what the solution cells define (functions, answers)
+     "preload": [module, ...],         # the warm start's zygote imports these (Runner.preload)
      "cell_timeout": seconds, "max_output": characters per cell, "memory_mb": int,
      "writable": [path, ...], "protected": [path, ...], "readable": [path, ...]}
 
@@ -36,6 +37,7 @@ message, never the test's code.
 from __future__ import annotations
 
 import builtins
+import importlib
 import io
 import json
 import os
@@ -131,6 +133,14 @@ class Runner:
         for code in setup_codes:
             self.torch.trust(code)
         self.install_audit_hook = guard.install_audit_hook
+
+    def preload(self):
+        """The warm start's zygote only: import the job's ``preload`` modules, which the
+        libraries import on first use and every forked child would otherwise import again
+        (see sandboxed_execute.grading_plan). Called after :meth:`prepare`, so the state
+        guard's snapshot, and with it what the guard watches, is the cold path's."""
+        for name in self.job.get("preload", ()):
+            importlib.import_module(name)
 
     def arm(self):
         """The set-up of one submission, just before its code runs: the process state it

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -68,7 +69,8 @@ def grading_plan(source_nb) -> dict:
     - ``torch_allowed``: test grade_id -> whether its exercise may use torch: only when the
       instructor's own solution does (the capstone); NumPy exercises may not;
     - ``experiments``: the instructor's experiment cells, which grading does not run (no test
-      depends on them; a cell the student wrote or changed still runs).
+      depends on them; a cell the student wrote or changed still runs);
+    - ``preload``: what the warm start's zygote imports for its children (:func:`preloads`).
     """
     answers = set()
     for source in cells.solution_sources(source_nb):
@@ -77,7 +79,20 @@ def grading_plan(source_nb) -> dict:
                      for ex in cells.exercises(source_nb)}
     return {"setup": cells.setup_sources(source_nb), "answer_names": sorted(answers),
             "torch_allowed": torch_allowed,
-            "experiments": {_normal(s) for s in cells.experiment_sources(source_nb)}}
+            "experiments": {_normal(s) for s in cells.experiment_sources(source_nb)},
+            "preload": preloads(source_nb)}
+
+
+OPTIMIZERS = re.compile(r"\boptim\b")
+
+
+def preloads(source_nb) -> list[str]:
+    """Modules that torch imports on first use and grading would import in every child:
+    ``torch._dynamo`` (seconds), imported when the first optimizer is built, for an
+    assignment whose setup, solution or test cells use ``torch.optim``."""
+    graded = cells.setup_sources(source_nb) + cells.solution_sources(source_nb) + \
+        [source_nb.cells[ex.test_index].source for ex in cells.exercises(source_nb)]
+    return ["torch._dynamo"] if any(OPTIMIZERS.search(source) for source in graded) else []
 
 
 def _normal(source: str) -> str:
@@ -96,7 +111,8 @@ def build_job(nb, plan: dict) -> dict:
                               "torch_allowed": plan["torch_allowed"].get(grade_id, False)})
         elif _normal(cell.source) not in plan.get("experiments", ()):
             job_cells.append({"index": index, "kind": "student", "source": cell.source})
-    return {"setup": plan["setup"], "answer_names": plan["answer_names"], "cells": job_cells}
+    return {"setup": plan["setup"], "answer_names": plan["answer_names"], "cells": job_cells,
+            "preload": plan.get("preload", [])}
 
 
 def apply_events(nb, job: dict, result) -> RunReport:
@@ -218,7 +234,8 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def _run(self, job: dict, workdir: Path, limits: Limits):
         if self.warm and not os.environ.get("COURSE_COLD_START"):
-            box = warm_sandbox(Path(self.work_dir), job["setup"], limits, self.protected, self.log)
+            box = warm_sandbox(Path(self.work_dir), job["setup"], limits, self.protected, self.log,
+                               job.get("preload", ()))
             return box.run(job, workdir, limits)
         return run_sandboxed(job, workdir, limits, protected=self.protected, log=self.log)
 

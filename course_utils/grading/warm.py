@@ -61,9 +61,10 @@ def _pump(fd: int, lines: queue.Queue) -> None:
 class WarmSandbox:
     """A zygote in one sandbox rooted at ``home``, prepared with the ``setup`` cells."""
 
-    def __init__(self, home: Path, setup: list[str], limits: Limits, protected=(), log=None):
+    def __init__(self, home: Path, setup: list[str], limits: Limits, protected=(), log=None, preload=()):
         self.home = Path(home).resolve()
         self.setup, self.limits, self.log = list(setup), limits, log
+        self.preload = list(preload)        # modules the zygote imports for its children
         self.protected = [str(p) for p in protected]
         self.proc: subprocess.Popen | None = None
         self.start_s = 0.0       # wall seconds of the last start, charged to the next run
@@ -90,7 +91,7 @@ class WarmSandbox:
         os.close(write_fd)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=_pump, args=(read_fd, self.lines), daemon=True).start()
-        config = {"setup": self.setup, "cell_timeout": self.limits.cell_timeout,
+        config = {"setup": self.setup, "preload": self.preload, "cell_timeout": self.limits.cell_timeout,
                   "max_output": self.limits.max_output, "sandboxed": self.sandboxed,
                   "keep": [str(self.home)] + _python_paths()}
         ready = None
@@ -154,7 +155,8 @@ class WarmSandbox:
                 shutil.rmtree(workdir, ignore_errors=True)
                 return result
         _matplotlib_cache(workdir)
-        message = runner_job({k: v for k, v in job.items() if k != "setup"}, workdir, limits, self.protected)
+        message = runner_job({k: v for k, v in job.items() if k not in ("setup", "preload")}, workdir, limits,
+                             self.protected)
         message["workdir"] = str(workdir)
         token = secrets.token_hex(16)
         lines, ended = self._collect(frame(json.dumps(message).encode()) + frame(token.encode()), token,
@@ -212,19 +214,20 @@ def _exit_event(line: bytes, token: str) -> dict | None:
 _SANDBOXES: dict[tuple, tuple[tuple, WarmSandbox]] = {}
 
 
-def warm_sandbox(home: Path, setup: list[str], limits: Limits, protected=(), log=None) -> WarmSandbox:
-    """The warm sandbox of this process and thread for ``home``, ``setup``, ``limits`` and
-    ``protected``: kept between submissions; a different one replaces it (one zygote per
-    grading thread)."""
+def warm_sandbox(home: Path, setup: list[str], limits: Limits, protected=(), log=None,
+                 preload=()) -> WarmSandbox:
+    """The warm sandbox of this process and thread for ``home``, ``setup``, ``limits``,
+    ``protected`` and ``preload``: kept between submissions; a different one replaces it
+    (one zygote per grading thread)."""
     owner = (os.getpid(), threading.get_ident())
     key = (str(Path(home).resolve()), tuple(setup), limits.cell_timeout, limits.max_output,
-           tuple(str(p) for p in protected))
+           tuple(str(p) for p in protected), tuple(preload))
     kept = _SANDBOXES.get(owner)
     if kept is not None and kept[0] == key:
         return kept[1]
     if kept is not None:
         kept[1].close()
-    box = WarmSandbox(home, setup, limits, protected, log)
+    box = WarmSandbox(home, setup, limits, protected, log, preload)
     _SANDBOXES[owner] = (key, box)
     return box
 

@@ -4,9 +4,10 @@ sandbox.WarmSandbox starts it once per grader inside one bubblewrap sandbox whos
 writable folder is the grader's sandboxes folder. Messages on standard input are framed as
 ``<length>\\n<bytes>``:
 
-1. once, the set-up ``{"setup": [source, ...], "cell_timeout", "max_output", "sandboxed",
-   "keep": [path, ...]}``: the zygote runs :meth:`Runner.prepare` (the imports, the setup
-   cells, the state guard's snapshot) and emits ``{"event": "ready", "setup_s"}``;
+1. once, the set-up ``{"setup": [source, ...], "preload": [module, ...], "cell_timeout",
+   "max_output", "sandboxed", "keep": [path, ...]}``: the zygote runs :meth:`Runner.prepare` (the imports, the setup
+   cells, the state guard's snapshot), then :meth:`Runner.preload`, and emits
+   ``{"event": "ready", "setup_s"}``;
 2. per submission, a job (runner.py's, without ``setup``, plus ``workdir``), then a token.
    The zygote forks after reading the job and before reading the token, so the child never
    holds it. The child: a session of its own, standard input from /dev/null, fd 1 and 2 to
@@ -77,6 +78,7 @@ def serve() -> int:
     runner = Runner(config, emit)
     started = time.perf_counter()
     runner.prepare()
+    runner.preload()
     emit({"event": "ready", "setup_s": round(time.perf_counter() - started, 3)})
     while (message := read_message()) is not None:
         job = json.loads(message)
