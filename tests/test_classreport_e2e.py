@@ -7,8 +7,10 @@ from collections import Counter
 
 import pytest
 
+from course_utils import cli
+from course_utils.grading.autograde import autograde
 from tests import report_class
-from tests.conftest import course, solved
+from tests.conftest import ROOT, course, solved
 
 NAME = report_class.NAME
 pytestmark = [pytest.mark.nbgrader, pytest.mark.xdist_group("class_report")]  # one run, one worker
@@ -72,16 +74,15 @@ def test_both_copied_pairs_come_first_and_the_page_links_them(graded):
 
 
 def test_a_later_run_replaces_a_students_earlier_record_in_the_runs_and_in_the_gradebook(graded):
+    """In-process (the commands themselves ran in the fixture)."""
     tmp, _, _, _ = graded
     (tmp / "resubmitted" / "carol").mkdir(parents=True)
     (tmp / "resubmitted" / "carol" / f"{NAME}.ipynb").write_text(solved(NAME))
-    course("autograde", tmp / "resubmitted", "--assignment", NAME, "--out", tmp / "grades2",
-           "--course-dir", tmp / "book", "--quiet")
-    from_runs = course("report", "--assignment", NAME, "--from", tmp / "grades", tmp / "grades2",
-                       "--no-similarity", "--out", tmp / "report2")
-    from_gradebook = course("report", "--assignment", NAME, "--course-dir", tmp / "book", "--no-similarity")
-    for proc, folder in ((from_runs, tmp / "report2"), (from_gradebook, tmp / "book" / "reports" / NAME)):
-        assert proc.returncode == 0, proc.stderr
+    autograde(ROOT, tmp / "resubmitted", NAME, tmp / "grades2", course_dir=tmp / "book")
+    from_runs = ["--from", str(tmp / "grades"), str(tmp / "grades2"), "--out", str(tmp / "report2")]
+    from_gradebook = ["--course-dir", str(tmp / "book")]
+    for args, folder in ((from_runs, tmp / "report2"), (from_gradebook, tmp / "book" / "reports" / NAME)):
+        assert cli.main(["report", "--assignment", NAME, "--no-similarity", "--root", str(ROOT), *args]) == 0
         summary = json.loads((folder / "report.json").read_text())
         assert len(summary["students"]) == len(graded[3]["students"])     # the whole class, once
         carol = next(s for s in summary["students"] if s["student"] == "carol")
