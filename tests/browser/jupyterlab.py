@@ -173,11 +173,6 @@ class LabServer:
             body = response.read()
         return json.loads(body) if body else None
 
-    def lab_url(self, path: str) -> str:
-        """The JupyterLab URL that opens ``path`` (relative to the server root) in a fresh
-        workspace (``reset``: no tabs left over from an earlier test)."""
-        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
-
     def page_url(self, path: str) -> str:
         return f"{self.url}/{path.lstrip('/')}?token={self.token}"
 
@@ -285,7 +280,7 @@ class LabWindow:
             try:
                 self.lab.api("DELETE", f"/api/sessions/{session}")
             except urllib.error.HTTPError as err:
-                if err.code != 404:       # 404: shut down already
+                if err.code != 404:       # 404: the kernel session ended already
                     raise
 
     def close(self):
@@ -379,14 +374,8 @@ class NotebookPage:
         (locator or self.page).screenshot(path=path)
         return path
 
-    def shutdown_kernel(self):
-        """Stop this notebook's kernel (File > Close and Shut Down, without the dialog)."""
-        session = self.page.evaluate(
-            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.id")
-        self.lab.api("DELETE", f"/api/sessions/{session}")
-
     def close(self):
-        """Close the notebook's tab without asking to save (File > Close and Shut Down
+        """Close the notebook's tab and shut down its kernel (File > Close and Shut Down,
         without the dialog)."""
         self.window.close_tabs()
         for event, listener in self._listeners:

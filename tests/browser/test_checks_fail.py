@@ -57,7 +57,6 @@ def broken(lab, window):
     nbformat.write(nb, path)
     ran = checks.run_in_lab(window, "selftest/broken.ipynb", ARTIFACTS / "selftest")
     yield ran
-    ran.page.shutdown_kernel()
     ran.page.close()
 
 

@@ -27,7 +27,6 @@ def notebook_page(window):
 
     yield open_page
     for page in pages:
-        page.shutdown_kernel()
         page.close()
 
 

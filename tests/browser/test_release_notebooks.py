@@ -52,7 +52,6 @@ def test_every_cell_of_an_unfinished_notebook_run_in_turn_shows_only_errors_nami
                 problems.append(f"cell {i} stopped for an unfinished exercise but shows a figure")
         assert not problems, f"{name}:\n  " + "\n  ".join(problems)
     finally:
-        page.shutdown_kernel()
         page.close()
 
 
@@ -84,5 +83,4 @@ def test_the_hints_of_an_exercise_open_one_at_a_time(lab, window):
             opened = [j <= k for j in range(3)]
             assert visible() == ([True] + opened[:2], opened), f"after opening hint {k + 1}"
     finally:
-        page.shutdown_kernel()
         page.close()

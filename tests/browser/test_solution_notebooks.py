@@ -37,7 +37,6 @@ def ran(request, window):
     result = checks.run_in_lab(window, notebook.relative_to(ROOT).as_posix(),
                                ARTIFACTS / notebook.stem)
     yield result
-    result.page.shutdown_kernel()
     result.page.close()
 
 
